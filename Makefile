@@ -20,11 +20,11 @@ DIST := build/dist
 TARBALL := $(DIST)/$(NAMESPACE)-$(NAME)-$(VERSION).tar.gz
 
 # ansible-playbook, ansible-lint, antsibull-docs, pytest and molecule find the collection
-# through a symlinked tree; ansible-test needs a real copy (tools/ansible-test makes it).
+# through a symlinked tree; ansible-test needs a real copy (tools/ansible-test.sh makes it).
 COLLECTIONS_PATH := $(CURDIR)/build/collections
 COLLECTION_LINK := build/collections/ansible_collections/$(NAMESPACE)/$(NAME)
 TOOL_ENV := PATH="$(BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS_PATH)"
-ANSIBLE_TEST := PATH="$(BIN):$$PATH" tools/ansible-test
+ANSIBLE_TEST := PATH="$(BIN):$$PATH" tools/ansible-test.sh
 ANSIBLE_TEST_PYTHON := 3.11
 PYTEST_SUITES := tests/contract tests/modules
 
