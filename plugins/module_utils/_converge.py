@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Converging one phone: read, plan, send, read back. Shared by the single-phone and fleet modules.
+
+Private to this collection: no stability promise for anything in this file.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
+    PHONE_TYPES,
+    InvalidInput,
+    desired_phone,
+    expected_row,
+    normalize_mac,
+    normalize_row,
+    phoneid,
+    plan_phone,
+    row_for_port,
+    unconverged_keys,
+    view,
+)
+
+# create/promote, then update, then the read that verifies it: never more in a sane run.
+MAX_PASSES = 4
+
+
+class ConvergeError(Exception):
+    """Converging failed; the message is for a person, ``outcome`` holds what is known."""
+
+    def __init__(self, message, outcome=None):
+        super(ConvergeError, self).__init__(message)
+        self.outcome = outcome
+
+
+class Outcome(object):
+    """What converging one phone did (or, in check mode, would do)."""
+
+    def __init__(self, desired, action, before, after, rows, warnings=None):
+        self.desired = desired
+        self.action = action
+        self.before = before
+        self.after = after
+        self.rows = rows
+        self.warnings = warnings or []
+
+    @property
+    def changed(self):
+        return self.action != 'unchanged'
+
+    @property
+    def diff(self):
+        return {'before': self.before, 'after': self.after}
+
+    @property
+    def phone(self):
+        if self.desired.state == 'absent' or not self.rows:
+            return {}
+        row = row_for_port(self.rows, self.desired.port)
+        return _public_row(row) if row else {}
+
+    @property
+    def ports(self):
+        return [_public_row(row) for row in self.rows]
+
+
+def _public_row(row):
+    shown = dict(row)
+    shown['phoneid'] = phoneid(row['mac'], row['port'])
+    return shown
+
+
+def live_phone_types(client):
+    """The server's readtypes as a set of type names, or None when it cannot tell us."""
+    try:
+        rows = client.phone_types()
+    except PbxError:
+        return None
+    names = set()
+    for row in rows:
+        if isinstance(row, dict):
+            row = row.get('phone_type') or row.get('id') or row.get('type') or row.get('name')
+        if row:
+            names.add(str(row))
+    return names or None
+
+
+def desired_from_params(client, params, prefix=''):
+    """Validate the options; a phone type outside the vendor's list is checked against readtypes."""
+    try:
+        return desired_phone(params, prefix=prefix)
+    except InvalidInput as exc:
+        if exc.option != prefix + 'phone_type':
+            raise
+    return desired_phone(params, known_phone_types=live_phone_types(client) or PHONE_TYPES, prefix=prefix)
+
+
+def read_rows(client, mac):
+    return sorted((normalize_row(row) for row in client.read_phone(mac)), key=lambda row: row['port'])
+
+
+def waiting_rows(client, mac):
+    return [row for row in client.waiting_phones() if normalize_mac(str(row.get('phoneid', ''))[:12]) == mac]
+
+
+def converge(client, desired, check_mode=False, waiting=None):
+    """Bring one phone to ``desired`` with the fewest calls.
+
+    ``waiting`` is the phone's rows in the inactive list when the caller already knows them
+    (a fleet run asks once for all); otherwise the list is asked for only when the phone is
+    not active. Raises PbxError, NotPlannable, InvalidInput or ConvergeError.
+    """
+    rows = read_rows(client, desired.mac)
+    if not rows and waiting is None:
+        waiting = waiting_rows(client, desired.mac)
+    plan = plan_phone(desired, rows, waiting)
+    if check_mode or not plan.calls:
+        predicted = rows
+        if plan.calls and desired.state == 'present':
+            current = row_for_port(rows, desired.port)
+            predicted = [row for row in rows if row['port'] != desired.port] + [expected_row(desired, current)]
+            predicted.sort(key=lambda row: row['port'])
+        elif plan.calls:
+            predicted = []
+        return Outcome(desired, plan.action, plan.before, plan.after, predicted)
+
+    first = plan
+    warnings = []
+    ports_before = len(rows)
+    outcome_unknown = 0
+    for _pass in range(MAX_PASSES):
+        if not plan.calls:
+            break
+        step = plan.next_step()
+        uncertain = False
+        try:
+            for call in step:
+                client.call(call.verb, call.scope, call.values)
+        except PbxError as exc:
+            # Timed out or cut off: read the phone and decide again rather than resend blindly.
+            if not exc.outcome_unknown or outcome_unknown >= client.retries:
+                raise
+            outcome_unknown += 1
+            uncertain = True
+        rows = read_rows(client, desired.mac)
+        if any(call.verb in ('promote', 'demote') for call in step):
+            waiting = waiting_rows(client, desired.mac)
+        if rows and ports_before and len(rows) != ports_before:
+            warnings.append('phone %s now has %d port rows instead of %d; the new rows got the PBX defaults: check them'
+                            % (desired.mac, len(rows), ports_before))
+            ports_before = len(rows)
+        try:
+            plan = plan_phone(desired, rows, waiting)
+        except InvalidInput as exc:
+            raise ConvergeError(str(exc), Outcome(desired, 'failed', first.before, {}, rows, warnings))
+        # After plain updates the read is the verification: anything still to do was not kept.
+        if plan.calls and not uncertain and not any(call.rereads for call in step):
+            raise ConvergeError(_not_held(desired, rows), Outcome(desired, 'failed', first.before, {}, rows, warnings))
+    if plan.calls:
+        raise ConvergeError('phone %s did not converge: the PBX still needs %s' % (desired.mac, ', '.join(call.verb for call in plan.calls)),
+                            Outcome(desired, 'failed', first.before, {}, rows, warnings))
+    return Outcome(desired, first.action, first.before, view(desired, rows, waiting), rows, warnings)
+
+
+def _not_held(desired, rows):
+    row = row_for_port(rows, desired.port)
+    keys = unconverged_keys(desired, row)
+    details = ', '.join('%s (sent %r, PBX holds %r)' % (key, desired.settings.get(key), (row or {}).get(key)) for key in keys)
+    return 'phone %s port %d: the PBX did not keep what was written: %s' % (desired.mac, desired.port, details or 'the device')
+

@@ -1,0 +1,456 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The handset model and planner of ipcortex.pbx: pure functions, no I/O.
+
+Private to this collection: no stability promise for anything in this file.
+
+Both sides of a comparison go through the same normalisers, so that a phone the PBX already
+holds as declared always plans to nothing. ``plan_phone`` turns (desired, current) into the
+API calls that converge it, with the diff a user sees; callers send the calls (or, in check
+mode, only report them).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
+
+# The vendor's list (API 6.5). A type missing here may still be valid on a newer PBX: callers
+# then ask the server's readtypes before refusing it.
+PHONE_TYPES = frozenset((
+    'Cisco7941', 'Cisco7961', 'Cisco7965', 'a580ip', 'aastra480i', 'aastra51i', 'aastra53i', 'aastra53i-1line',
+    'aastra53i536m', 'aastra53i536m2', 'aastra53i536m3', 'aastra55i', 'aastra55i-1l536m', 'aastra55i-1l560m',
+    'aastra55i-1line', 'aastra55i536m', 'aastra55i536m2', 'aastra55i536m3', 'aastra55i560m', 'aastra57i',
+    'aastra57i-1l536m', 'aastra57i-1l560m', 'aastra57i-1line', 'aastra57i536m', 'aastra57i536m2',
+    'aastra57i536m3', 'aastra57i560m', 'aastra57i560m2', 'aastra57i560m3', 'aastra6730i', 'aastra6731i',
+    'aastra9112i', 'aastra9133i', 'basic_soft', 'bria', 'c460ip', 'cp7811', 'cp7821', 'cp7821-1', 'cp7841',
+    'cp7841-1', 'cp7841-2', 'cp7861', 'cp7861-1', 'cp7861-2', 'eyebeam', 'generic', 'ip320', 'ip320_msg',
+    'ip321', 'ip321_msg', 'ip330', 'ip330_msg', 'ip331', 'ip331_msg', 'ip335', 'ip335_msg', 'ip4000', 'ip430',
+    'ip430-1', 'ip450', 'ip450-1', 'ip5000', 'ip501', 'ip501-1', 'ip550', 'ip550-1', 'ip560', 'ip560-1',
+    'ip6000', 'ip601', 'ip601-1', 'ip601-2', 'ip601-3', 'ip601-4', 'ip650', 'ip650-1', 'ip650-2', 'ip650-3',
+    'ip650-4', 'ip670', 'ip670-1', 'ip670-2', 'ip670-3', 'ip670-4', 'ip7000', 'ip840c', 'ip840c-1',
+    'ip840c-111', 'ip840c-12', 'ip840c-156', 'ip840c-2', 'ip840c-210', 'ip840c-336', 'ip840c-606', 'ip840cs',
+    'ip840cs-12', 'kws300', 'n300ip', 'n300ip-1', 'n510ip', 'n510ip-1', 'n720ip', 'n720ip100', 'n720ip25',
+    'n720ip50', 'n720ip75', 'newYeaVP2009', 'pap2t', 's450ip', 's685ip', 'snom190', 'snom190-1', 'snom300',
+    'snom300-hold', 'snom320', 'snom320-1', 'snom320-111', 'snom320-12', 'snom320-156', 'snom320-2',
+    'snom320-210', 'snom320-3', 'snom320-336', 'snom320-606', 'snom320s', 'snom320s-12', 'snom360', 'snom360-1',
+    'snom360-111', 'snom360-12', 'snom360-156', 'snom360-2', 'snom360-210', 'snom360-3', 'snom360-336',
+    'snom360-606', 'snom360s', 'snom360s-12', 'snom370', 'snom370-1', 'snom370-111', 'snom370-12',
+    'snom370-156', 'snom370-2', 'snom370-210', 'snom370-336', 'snom370-606', 'snom370s', 'snom370s-12',
+    'snom710', 'snom710-1', 'snom710-4', 'snom715', 'snom715-1', 'snom715-4', 'snom720', 'snom720-1', 'snom725',
+    'snom725-1', 'snom760', 'snom760-1', 'snom820', 'snom820-1', 'snom820-10', 'snom821', 'snom821-1',
+    'snom821-10', 'snom870', 'snom870-1', 'snom870-10', 'snom870-6', 'snomD305', 'snomD315', 'snomD345',
+    'snomD375', 'snomMP', 'snomPA1', 'snomm3', 'snomm3-1', 'snomm9', 'spa1001', 'spa112', 'spa2000', 'spa2002',
+    'spa2102', 'spa301', 'spa303', 'spa502g', 'spa504g', 'spa504g-1', 'spa508g', 'spa508g-1', 'spa509g',
+    'spa509g-1', 'spa525g', 'spa525g-1', 'spa8000', 'spa841', 'spa901', 'spa921', 'spa922', 'spa941', 'spa942',
+    'spa962', 'tgp500', 'tgp500-1', 'tls_soft', 'trio8500', 'trio8800', 'vvx101', 'vvx101-1-0', 'vvx1500',
+    'vvx1500-1', 'vvx201', 'vvx201-1', 'vvx201-1-0', 'vvx300', 'vvx300-1', 'vvx300-1-0', 'vvx300-15',
+    'vvx300-6', 'vvx310', 'vvx310-1', 'vvx310-1-0', 'vvx310-15', 'vvx310-6', 'vvx400', 'vvx400-1', 'vvx400-1-0',
+    'vvx400-111', 'vvx400-12', 'vvx400-3', 'vvx410', 'vvx410-1', 'vvx410-1-0', 'vvx410-111', 'vvx410-12',
+    'vvx410-3', 'vvx500', 'vvx500-1', 'vvx500-1-0', 'vvx500-12', 'vvx500-12s', 'vvx500-1s', 'vvx500s',
+    'vvx500v', 'vvx500v-1', 'vvx500v-1-0', 'vvx500v-12', 'vvx500v-12s', 'vvx500v-1s', 'vvx500vs', 'vvx600',
+    'vvx600-1', 'vvx600-1-0', 'vvx600-12', 'vvx600-12s', 'vvx600-1s', 'vvx600s', 'vvx600v', 'vvx600v-1',
+    'vvx600v-1-0', 'vvx600v-12', 'vvx600v-12s', 'vvx600v-1s', 'vvx600vs', 'webrtc', 'xlite', 'yealinkCP860',
+    'yealinkCP920', 'yealinkCP960', 'yealinkT18', 'yealinkT19', 'yealinkT20', 'yealinkT20-1', 'yealinkT21',
+    'yealinkT21-1', 'yealinkT22', 'yealinkT22-1', 'yealinkT23', 'yealinkT23-1', 'yealinkT26', 'yealinkT26-1',
+    'yealinkT26-exp39', 'yealinkT261exp39', 'yealinkT26L', 'yealinkT26Lexp39', 'yealinkT26l',
+    'yealinkT26lexp39', 'yealinkT27', 'yealinkT27-1', 'yealinkT27-exp20', 'yealinkT27l1', 'yealinkT27lexp20',
+    'yealinkT28', 'yealinkT28-1', 'yealinkT28-exp39', 'yealinkT281exp39', 'yealinkT28L', 'yealinkT28Lexp39',
+    'yealinkT28l', 'yealinkT28lexp39', 'yealinkT29', 'yealinkT29-1', 'yealinkT29-exp20', 'yealinkT29l1',
+    'yealinkT29lexp20', 'yealinkT32', 'yealinkT32-1', 'yealinkT38', 'yealinkT38-1', 'yealinkT38-exp39',
+    'yealinkT381exp39', 'yealinkT38L', 'yealinkT38Lexp39', 'yealinkT38l', 'yealinkT38lexp39', 'yealinkT40',
+    'yealinkT40-1', 'yealinkT41', 'yealinkT41-1', 'yealinkT41-6', 'yealinkT41l1', 'yealinkT42', 'yealinkT42-1',
+    'yealinkT42-6', 'yealinkT42l1', 'yealinkT46', 'yealinkT46-1', 'yealinkT46-10', 'yealinkT46-10e40',
+    'yealinkT46-exp40', 'yealinkT461exp40', 'yealinkT46L', 'yealinkT46Lexp40', 'yealinkT46l',
+    'yealinkT46lexp40', 'yealinkT48', 'yealinkT48-1', 'yealinkT48-12', 'yealinkT48-12e40', 'yealinkT48-exp40',
+    'yealinkT481exp40', 'yealinkT48_1', 'yealinkT48_exp40', 'yealinkT49', 'yealinkT49-1', 'yealinkT49-12',
+    'yealinkT49-12e40', 'yealinkT49-exp40', 'yealinkT491exp40', 'yealinkT49_1', 'yealinkT49_exp40',
+    'yealinkT52', 'yealinkT52-1', 'yealinkT52-8', 'yealinkT52l1', 'yealinkT54', 'yealinkT54-1', 'yealinkT54-10',
+    'yealinkT54l1', 'yealinkT56', 'yealinkT56-1', 'yealinkT56-12', 'yealinkT56-12e50', 'yealinkT56-exp50',
+    'yealinkT561exp50', 'yealinkT56_1', 'yealinkT56_exp50', 'yealinkT58', 'yealinkT58-1', 'yealinkT58-12',
+    'yealinkT58-12e50', 'yealinkT58-exp50', 'yealinkT581exp50', 'yealinkT58_1', 'yealinkT58_exp50',
+    'yealinkVP2009', 'yealinkVP530', 'yealinkVP530-1', 'yealinkW52', 'yealinkW52-1', 'yealinkW60',
+    'yealinkW60-1', 'zoiper',
+))
+
+ZONES = (
+    'Atlantic/Cape_Verde', 'Atlantic/Bermuda', 'Europe/London', 'Europe/Paris', 'Europe/Helsinki', 'Africa/Nairobi',
+    'Europe/Nicosia', 'Asia/Hong_Kong', 'US/Alaska', 'US/Pacific', 'US/Mountain', 'US/Central', 'US/Eastern',
+)
+
+IP_FIELDS = ('ip_addr', 'ip_dns1', 'ip_dns2', 'ip_gateway', 'ip_domain')
+BOOL_FIELDS = ('can_hotdesk', 'can_forward', 'nat_mode')
+NULLABLE_FIELDS = ('call_group',) + IP_FIELDS
+TEXT_FIELDS = ('name', 'company', 'phone_type', 'zone', 'access', 'nat_ipaddr', 'ntp', 'codec_list')
+SETTINGS = (
+    'name', 'company', 'phone_type', 'zone', 'can_hotdesk', 'can_forward', 'qualify', 'call_group', 'access',
+    'nat_mode', 'nat_ipaddr', 'ntp', 'codec_list', 'barge',
+) + IP_FIELDS
+# What `create` accepts besides the MAC; everything else is set by a following update.
+CREATE_FIELDS = ('name', 'company', 'phone_type')
+BARGE_FLAGS = {'can_barge': 1, 'can_be_barged': 2}
+
+_MAC_FORMS = (
+    re.compile(r'^[0-9a-f]{12}$'),
+    re.compile(r'^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$'),
+    re.compile(r'^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$'),
+)
+_PHONEID = re.compile(r'^([0-9a-f]{12})([0-9]+)$')
+MAC_FORMS_HELP = 'e.g. 00:04:13:aa:bb:01, 00-04-13-AA-BB-01, 0004.13aa.bb01 or 000413aabb01'
+
+
+class InvalidInput(ValueError):
+    """A value the user gave cannot be used; raised before any write."""
+
+    def __init__(self, option, message):
+        super(InvalidInput, self).__init__('%s: %s' % (option, message))
+        self.option = option
+
+
+class NotPlannable(ValueError):
+    """The desired state cannot be reached from the current one without the user's say."""
+
+
+# --- normalising ---------------------------------------------------------------------------
+
+def normalize_mac(value, option='mac'):
+    text = str(value).strip().lower()
+    if not any(form.match(text) for form in _MAC_FORMS):
+        raise InvalidInput(option, '%r is not a MAC address; give 12 hex digits, %s' % (value, MAC_FORMS_HELP))
+    return re.sub(r'[^0-9a-f]', '', text)
+
+
+def split_phoneid(value, option='phoneid'):
+    """A phoneid is the MAC's 12 hex digits followed by the port number."""
+    text = str(value).strip().lower()
+    match = _PHONEID.match(text)
+    if not match:
+        raise InvalidInput(option, '%r is not a phoneid; give the 12 hex digits of the MAC followed by the port, e.g. 000413aabb010' % (value,))
+    return match.group(1), int(match.group(2))
+
+
+def phoneid(mac, port):
+    return '%s%d' % (mac, port)
+
+
+def to_bool(value, option):
+    if isinstance(value, bool):
+        return value
+    key = value.lower().strip() if isinstance(value, str) else value
+    if key in BOOLEANS_TRUE:
+        return True
+    if key in BOOLEANS_FALSE:
+        return False
+    raise InvalidInput(option, '%r is not a boolean; use true or false' % (value,))
+
+
+def to_barge(value, option='barge'):
+    """barge is a bitfield (1 can barge, 2 can be barged); users may give the number or the flags."""
+    if isinstance(value, (list, tuple)):
+        unknown = [flag for flag in value if flag not in BARGE_FLAGS]
+        if unknown:
+            raise InvalidInput(option, 'unknown flag %s; allowed flags are %s' % (', '.join(map(str, unknown)), ', '.join(sorted(BARGE_FLAGS))))
+        return sum(BARGE_FLAGS[flag] for flag in set(value))
+    if isinstance(value, bool):
+        raise InvalidInput(option, '%r is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % (value,))
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number not in (0, 1, 2, 3):
+        raise InvalidInput(option, '%r is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % (value,))
+    return number
+
+
+def to_qualify(value, option='qualify'):
+    if value is None or value == '':
+        return ''
+    try:
+        return to_bool(value, option)
+    except InvalidInput:
+        raise InvalidInput(option, '%r is not allowed; give true, false or an empty string' % (value,))
+
+
+def normalize_setting(key, value, option=None):
+    """One setting in the form both sides are compared in.
+
+    Text fields treat null as the empty string; nullable fields treat the empty string as null
+    (the API's way to clear them); numbers and booleans are accepted in the spellings servers
+    and YAML produce.
+    """
+    option = option or key
+    if key in BOOL_FIELDS:
+        return None if value is None else to_bool(value, option)
+    if key == 'qualify':
+        return to_qualify(value, option)
+    if key == 'barge':
+        return 0 if value is None else to_barge(value, option)
+    if key in NULLABLE_FIELDS:
+        return None if value is None or str(value).strip() == '' else str(value).strip()
+    return '' if value is None else str(value)
+
+
+def normalize_row(row):
+    """A port row as the server returned it, in comparable form (unknown keys are kept)."""
+    normalized = dict(row)
+    normalized['mac'] = normalize_mac(row['mac'])
+    normalized['port'] = int(row.get('port') or 0)
+    for key in SETTINGS:
+        if key in row:
+            normalized[key] = normalize_setting(key, row[key])
+    return normalized
+
+
+# --- validating the desired state ----------------------------------------------------------
+
+class DesiredPhone(object):
+    """The declared state of one port row: identity, state and the managed settings only."""
+
+    def __init__(self, mac, port, state='present', settings=None, reassign=False):
+        self.mac = mac
+        self.port = port
+        self.state = state
+        self.settings = settings or {}
+        self.reassign = reassign
+
+    @property
+    def phoneid(self):
+        return phoneid(self.mac, self.port)
+
+    def __repr__(self):
+        return 'DesiredPhone(%r, %r, %r, %r, %r)' % (self.mac, self.port, self.state, self.settings, self.reassign)
+
+
+def desired_phone(params, known_phone_types=None, prefix=''):
+    """Validate and normalise the user's options (a module's params or a fleet entry).
+
+    ``prefix`` names the entry in messages (e.g. ``phones[3].``). Options that are None are
+    not managed. ``phone_type`` is checked against ``known_phone_types`` when given, else
+    against the vendor's list; unknown types raise ``InvalidInput`` so callers can consult the
+    server first.
+    """
+    mac, port = identity(params, prefix)
+    state = params.get('state') or 'present'
+    if state not in ('present', 'absent'):
+        raise InvalidInput(prefix + 'state', '%r is not allowed; use present or absent' % (state,))
+    settings = {}
+    for key in SETTINGS:
+        value = params.get(key)
+        if value is not None:
+            settings[key] = normalize_setting(key, value, prefix + key)
+    zone = settings.get('zone')
+    if zone not in (None, '') and zone not in ZONES:
+        raise InvalidInput(prefix + 'zone', '%r is not a time zone the PBX knows; use "" or one of %s' % (zone, ', '.join(ZONES)))
+    phone_type = settings.get('phone_type')
+    if phone_type is not None:
+        check_phone_type(phone_type, known_phone_types, prefix + 'phone_type')
+    for key in ('company', 'phone_type'):
+        if settings.get(key) == '':
+            raise InvalidInput(prefix + key, 'must not be empty')
+    return DesiredPhone(mac, port, state, settings, to_bool(params.get('reassign') or False, prefix + 'reassign'))
+
+
+def identity(params, prefix=''):
+    """(mac, port) from mac [+ port] or phoneid, with the options' rules."""
+    mac, pid, port = params.get('mac'), params.get('phoneid'), params.get('port')
+    if mac and pid:
+        raise InvalidInput(prefix + 'mac', 'give mac or phoneid, not both')
+    if not mac and not pid:
+        raise InvalidInput(prefix + 'mac', 'one of mac or phoneid is required')
+    if port is not None:
+        try:
+            port = int(port)
+        except (TypeError, ValueError):
+            port = -1
+        if port < 0 or isinstance(params.get('port'), bool):
+            raise InvalidInput(prefix + 'port', '%r is not a port number; give 0 or a positive whole number' % (params.get('port'),))
+    if mac:
+        return normalize_mac(mac, prefix + 'mac'), port or 0
+    mac, pid_port = split_phoneid(pid, prefix + 'phoneid')
+    if port is not None and port != pid_port:
+        raise InvalidInput(prefix + 'port', '%d contradicts phoneid %s, which names port %d' % (port, pid, pid_port))
+    return mac, pid_port
+
+
+def check_phone_type(phone_type, known_phone_types=None, option='phone_type'):
+    allowed = PHONE_TYPES if known_phone_types is None else known_phone_types
+    if phone_type not in allowed:
+        raise InvalidInput(option, '%r is not a phone type the PBX knows; allowed are: %s' % (phone_type, ', '.join(sorted(allowed))))
+
+
+# --- planning ------------------------------------------------------------------------------
+
+class Call(object):
+    """One API request: ``dialplan/<verb>`` with its scope and values."""
+
+    # Calls after which the rows must be read again before planning further.
+    REREAD_VERBS = ('create', 'promote', 'delete', 'demote')
+
+    def __init__(self, verb, scope, values=None):
+        self.verb = verb
+        self.scope = scope
+        self.values = values
+
+    @property
+    def rereads(self):
+        return self.verb in self.REREAD_VERBS or (self.verb == 'update' and 'phone_type' in (self.values or {}))
+
+    def as_dict(self):
+        call = {'verb': self.verb, 'scope': dict(self.scope)}
+        if self.values is not None:
+            call['values'] = dict(self.values)
+        return call
+
+    def __eq__(self, other):
+        return isinstance(other, Call) and self.as_dict() == other.as_dict()
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        return 'Call(%r, %r, %r)' % (self.verb, self.scope, self.values)
+
+
+class Plan(object):
+    """What converging one phone takes: the calls in order, the outcome and the diff."""
+
+    def __init__(self, action, calls, before, after):
+        self.action = action
+        self.calls = calls
+        self.before = before
+        self.after = after
+
+    @property
+    def changed(self):
+        return bool(self.calls)
+
+    @property
+    def diff(self):
+        return {'before': self.before, 'after': self.after}
+
+    def next_step(self):
+        """The calls to send before the rows must be read again."""
+        for index, call in enumerate(self.calls):
+            if call.rereads:
+                return self.calls[:index + 1]
+        return list(self.calls)
+
+
+def row_for_port(rows, port):
+    for row in rows:
+        if row['port'] == port:
+            return row
+    return None
+
+
+def waiting_phone_type(waiting):
+    return waiting[0].get('phone_type') if waiting else None
+
+
+def view(desired, rows, waiting):
+    """The managed part of a phone's state, as diffs show it.
+
+    For state present the managed keys of the managed port; for state absent everything that
+    a delete would remove.
+    """
+    if rows:
+        row = row_for_port(rows, desired.port) or rows[0]
+        keys = desired.settings if desired.state == 'present' else SETTINGS
+        shown = {'state': 'present'}
+        shown.update((key, row.get(key)) for key in keys)
+        if desired.state == 'absent' and len(rows) > 1:
+            shown['ports'] = sorted(r['port'] for r in rows)
+        return shown
+    if waiting:
+        return {'state': 'waiting', 'phone_type': waiting_phone_type(waiting)}
+    return {'state': 'absent'}
+
+
+def plan_phone(desired, rows, waiting=None):
+    """Plan the calls that take a phone from ``rows``/``waiting`` to ``desired``.
+
+    ``rows`` are the device's normalised active port rows (empty if it is not active);
+    ``waiting`` its rows in the inactive list (None or empty if it does not wait there).
+    Raises ``NotPlannable`` for a state the API cannot reach without the user's say.
+    """
+    before = view(desired, rows, waiting)
+    if desired.state == 'absent':
+        if rows:
+            return Plan('deleted', [Call('delete', {'mac': desired.mac})], before, {'state': 'absent'})
+        if waiting:
+            return Plan('demoted', [Call('demote', {'mac': desired.mac})], before, {'state': 'absent'})
+        return Plan('unchanged', [], before, before)
+
+    after = {'state': 'present'}
+    after.update(desired.settings)
+    if rows:
+        return _plan_existing(desired, rows, before)
+    if waiting:
+        return _plan_activation(desired, 'promoted', Call('promote', {'mac': desired.mac}, {'company': desired.settings.get('company')}),
+                                {'phone_type': waiting_phone_type(waiting)}, before, after)
+    missing = [key for key in ('company', 'phone_type') if key not in desired.settings]
+    if missing:
+        raise NotPlannable('phone %s does not exist; %s required to create it' % (desired.mac, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
+    values = {'mac': desired.mac}
+    values.update((key, desired.settings[key]) for key in CREATE_FIELDS if key in desired.settings)
+    return _plan_activation(desired, 'created', Call('create', {}, values), values, before, after)
+
+
+def _plan_activation(desired, action, call, known, before, after):
+    """create or promote, then (as far as can be told before reading the new rows) an update."""
+    if action == 'promoted' and 'company' not in desired.settings:
+        raise NotPlannable('phone %s waits to be provisioned; company is required to promote it' % desired.mac)
+    rest = dict((key, value) for key, value in desired.settings.items() if key != 'company' and known.get(key) != value)
+    calls = [call]
+    if rest:
+        calls.append(Call('update', {'mac': desired.mac, 'port': desired.port}, _with_ip_group(rest, {})))
+    return Plan(action, calls, before, after)
+
+
+def _plan_existing(desired, rows, before):
+    row = row_for_port(rows, desired.port)
+    if row is None:
+        raise InvalidInput('port', 'phone %s has no port %d; its ports are %s' % (desired.mac, desired.port, ', '.join(str(r['port']) for r in rows)))
+    calls = []
+    company = desired.settings.get('company')
+    if company is not None and company != row.get('company'):
+        if not desired.reassign:
+            raise NotPlannable('phone %s port %d belongs to company %r, not %r; a company changes only through reassignment: set reassign: true to move it'
+                               % (desired.mac, desired.port, row.get('company'), company))
+        calls.append(Call('assign', {'mac': desired.mac, 'port': desired.port, 'company': row.get('company')}, {'company': company}))
+    differing = dict((key, value) for key, value in desired.settings.items() if key != 'company' and row.get(key) != value)
+    if differing:
+        calls.append(Call('update', {'mac': desired.mac, 'port': desired.port}, _with_ip_group(differing, row)))
+    after = dict(before)
+    after.update(desired.settings)
+    return Plan('updated' if calls else 'unchanged', calls, before, after)
+
+
+def _with_ip_group(values, current):
+    """The API takes the ip_* fields only all five together: fill in the rest from ``current``."""
+    if any(key in values for key in IP_FIELDS):
+        values = dict(values)
+        for key in IP_FIELDS:
+            values.setdefault(key, current.get(key))
+    return values
+
+
+def expected_row(desired, row):
+    """The managed port row as it should read after converging (for check-mode results)."""
+    expected = dict(row or {'mac': desired.mac, 'port': desired.port})
+    expected.update(desired.settings)
+    expected['phoneid'] = phoneid(desired.mac, desired.port)
+    return expected
+
+
+def unconverged_keys(desired, row):
+    """The managed keys whose value the server does not hold (for verifying writes)."""
+    if row is None:
+        return sorted(desired.settings)
+    return sorted(key for key, value in desired.settings.items() if row.get(key) != value)
