@@ -54,7 +54,7 @@ test:
 	@$(MAKE) --no-print-directory pytest
 
 demo: venv collection-link
-	PATH="$(BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS_PATH)" tools/demo
+	$(TOOL_ENV) tools/demo.sh
 
 $(VENV_STAMP): requirements-dev.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
