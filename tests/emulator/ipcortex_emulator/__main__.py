@@ -1,0 +1,7 @@
+"""Entry point for ``python -m ipcortex_emulator``."""
+
+import sys
+
+from ipcortex_emulator.cli import main
+
+sys.exit(main())
