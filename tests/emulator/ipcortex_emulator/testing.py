@@ -89,7 +89,7 @@ class EmulatorProcess:
             flag = "--" + name.replace("_", "-")
             if value is True:
                 command.append(flag)
-            elif value not in (None, False):
+            elif value is not None and value is not False:
                 command += [flag, json.dumps(value) if isinstance(value, dict) else str(value)]
         return command
 
