@@ -292,8 +292,9 @@ class PbxClient(object):
             'auth': ' (check api_key, or username and password)',
             'permission': ' (these credentials may not act on this phone or company)',
         }.get(kind, '')
-        raise PbxError('%s%s failed: %s%s' % (call, where, message, hint), call=call, scope=scope, server_message=message,
-                       kind=kind, status=response.status_code)
+        status = '' if response.status_code == 200 else ' (HTTP %d)' % response.status_code
+        raise PbxError('%s%s failed%s: %s%s' % (call, where, status, message, hint), call=call, scope=scope, server_message=message,
+                       kind=kind, status=response.status_code, outcome_unknown=is_write and response.status_code in (500, 502, 504))
 
 
 def _failure_kind(status, message):

@@ -42,8 +42,11 @@ class ModuleRun(object):
         monkeypatch.setattr(_client, '_sleep', self.sleeps.append)
 
     def __call__(self, module, args, check_mode=False, diff=True):
+        from ansible.module_utils.common import warnings
         from ansible.module_utils.testing import patch_module_args
         args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        # Warnings are process-global in a module; each run here starts with none.
+        warnings._global_warnings.clear()
         self.capsys.readouterr()
         with patch_module_args(args):
             with pytest.raises(SystemExit):
