@@ -1,0 +1,80 @@
+"""Permissions: System-Admin everything; Company-Admin within its companies, and not the
+System-Admin calls; an ordinary user nothing."""
+
+import pytest
+
+from conftest import ACME_ATA, ACME_PHONE, GLOBEX_PHONE, NEW_MAC, WAITING_PHONE, password_auth
+
+DENIED = "Permission denied"
+
+# (verb, scope, values) for a phone of acme, the Company-Admin's company
+ACME_CALLS = [
+    ("read", {"mac": ACME_PHONE}, None),
+    ("read", {"phoneid": ACME_ATA + "1"}, None),
+    ("update", {"mac": ACME_PHONE, "port": 0}, {"name": "Renamed"}),
+    ("reboot", {"mac": ACME_PHONE}, None),
+    ("newpass", {"mac": ACME_PHONE}, None),
+    ("active", {"company": "acme"}, None),
+    ("active", {}, None),
+    ("readtypes", None, None),
+]
+# the same calls aimed at globex, which it does not administer
+GLOBEX_CALLS = [
+    ("read", {"mac": GLOBEX_PHONE}, None),
+    ("update", {"mac": GLOBEX_PHONE, "port": 0}, {"name": "Renamed"}),
+    ("reboot", {"mac": GLOBEX_PHONE}, None),
+    ("newpass", {"mac": GLOBEX_PHONE}, None),
+    ("active", {"company": "globex"}, None),
+    ("active", {"company": ["acme", "globex"]}, None),
+]
+# calls that need System-Admin whatever the company
+SYSTEM_CALLS = [
+    ("create", None, {"mac": NEW_MAC, "company": "acme", "phone_type": "snomD345"}),
+    ("delete", {"mac": ACME_PHONE}, None),
+    ("assign", {"mac": ACME_PHONE, "company": "acme"}, {"company": "globex"}),
+    ("inactive", None, None),
+    ("promote", {"mac": WAITING_PHONE}, {"company": "acme"}),
+    ("demote", {"mac": WAITING_PHONE}, None),
+]
+
+
+@pytest.mark.parametrize("verb, scope, values", ACME_CALLS + GLOBEX_CALLS + SYSTEM_CALLS)
+def test_system_admin_may_do_everything(api, verb, scope, values):
+    api.ok(verb, scope, values, auth="system-admin")
+
+
+@pytest.mark.parametrize("verb, scope, values", ACME_CALLS)
+def test_company_admin_within_its_companies(api, verb, scope, values):
+    api.ok(verb, scope, values, auth="company-admin")
+
+
+@pytest.mark.parametrize("verb, scope, values", GLOBEX_CALLS + SYSTEM_CALLS)
+def test_company_admin_outside_its_companies_or_system_calls(api, pbx, verb, scope, values):
+    before = pbx.control.state()
+    assert api.refused(verb, scope, values, auth="company-admin") == DENIED
+    assert pbx.control.state() == before
+
+
+@pytest.mark.parametrize("verb, scope, values", ACME_CALLS + SYSTEM_CALLS)
+def test_ordinary_user_gets_nothing(api, pbx, verb, scope, values):
+    before = pbx.control.state()
+    assert api.refused(verb, scope, values, auth="user") == DENIED
+    assert pbx.control.state() == before
+
+
+@pytest.mark.parametrize("login_name, outcome", [("admin", "success"), ("acme-admin", "fail"), ("bob", "fail")])
+def test_permissions_follow_the_user_whatever_the_credentials(api, login_name, outcome):
+    reply = api.call("read", {"mac": GLOBEX_PHONE}, auth=password_auth(login_name))
+    assert reply.json()["result"] == outcome
+
+
+def test_company_admin_sees_only_its_active_phones(api):
+    rows = api.ok("active", auth="company-admin")["values"]
+    assert rows and {row["company"] for row in rows} == {"acme"}
+
+
+def test_company_admin_is_refused_a_device_with_a_port_elsewhere(api):
+    api.ok("assign", {"mac": ACME_ATA, "port": 1, "company": "acme"}, {"company": "globex"})
+    assert api.ok("read", {"mac": ACME_ATA, "port": 0}, auth="company-admin")["numrows"] == 1
+    assert api.refused("read", {"mac": ACME_ATA}, auth="company-admin") == DENIED
+    assert api.refused("reboot", {"mac": ACME_ATA}, auth="company-admin") == DENIED
