@@ -56,7 +56,7 @@ options:
     description:
       - How often to retry a request that failed transiently (connection not made, a read timed out, HTTP 429, 502, 503 or 504),
         with exponential back-off and jitter, honouring the server's C(Retry-After).
-      - A write whose outcome is unknown (timed out or cut off after sending) is never sent again blindly: the phone is read and the plan made again.
+      - A write whose outcome is unknown (timed out or cut off after sending) is never sent again blindly; the phone is read and the plan made again.
       - If not set, the value of the E(IPCORTEX_RETRIES) environment variable is used.
     type: int
     default: 3

@@ -182,4 +182,3 @@ def _not_held(desired, rows):
     keys = unconverged_keys(desired, row)
     details = ', '.join('%s (sent %r, PBX holds %r)' % (key, desired.settings.get(key), (row or {}).get(key)) for key in keys)
     return 'phone %s port %d: the PBX did not keep what was written: %s' % (desired.mac, desired.port, details or 'the device')
-

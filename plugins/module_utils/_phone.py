@@ -396,7 +396,8 @@ def plan_phone(desired, rows, waiting=None):
                                 {'phone_type': waiting_phone_type(waiting)}, before, after)
     missing = [key for key in ('company', 'phone_type') if key not in desired.settings]
     if missing:
-        raise NotPlannable('phone %s does not exist; %s required to create it' % (desired.mac, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
+        verb = 'is' if len(missing) == 1 else 'are'
+        raise NotPlannable('phone %s does not exist; %s %s required to create it' % (desired.mac, ' and '.join(missing), verb))
     values = {'mac': desired.mac}
     values.update((key, desired.settings[key]) for key in CREATE_FIELDS if key in desired.settings)
     return _plan_activation(desired, 'created', Call('create', {}, values), values, before, after)

@@ -20,11 +20,11 @@ description:
   - A phone that is not active but waits to be provisioned (auto-provisioned handsets) is promoted into O(company) rather than created.
   - After writing, the module reads the phone back and fails if the PBX does not hold what was written.
 author:
-  - ipcortex.pbx contributors
+  - IPCortex (@ipcortex)
 extends_documentation_fragment:
   - ipcortex.pbx.connection
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.action_groups
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -98,7 +98,7 @@ options:
     type: bool
   qualify:
     description:
-      - Whether the PBX checks that the phone is reachable (API field C(qualify)): V(true), V(false), or V("") for the PBX's default.
+      - Whether the PBX checks that the phone is reachable (API field C(qualify)). V(true), V(false), or V("") for the PBX's default.
     type: raw
   call_group:
     description:
