@@ -40,10 +40,12 @@ class Api:
     def __init__(self, url, verify=True):
         self.url = url
         self.http = requests.Session()
-        self.http.verify = verify
+        self.verify = verify
 
     def post(self, path, body=None, **kwargs):
         kwargs.setdefault("timeout", 10)
+        # per request: a session-level verify loses to REQUESTS_CA_BUNDLE from the environment
+        kwargs.setdefault("verify", self.verify)
         return self.http.post(self.url + path, json=body, **kwargs)
 
     def call(self, verb, scope=None, values=None, auth="system-admin", **kwargs):

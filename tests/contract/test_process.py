@@ -1,0 +1,129 @@
+"""The emulator as a process: command line, HTTPS, SQLite persistence, concurrency."""
+
+import datetime
+import ipaddress
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from conftest import ACME_ATA, ACME_PHONE, EMULATOR, SEEDS, Api, key_auth
+from ipcortex_emulator.testing import EmulatorError, EmulatorProcess
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1: (cert path, key path)."""
+    directory = tmp_path_factory.mktemp("tls")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+def test_https_with_a_self_signed_certificate(certificate):
+    cert, key = certificate
+    with EmulatorProcess(cert=cert, key=key) as emulator:
+        assert emulator.url.startswith("https://127.0.0.1:")
+        api = Api(emulator.url, verify=cert)
+        assert api.ok("read", {"mac": ACME_PHONE})["numrows"] == 1
+        login = api.post("/rest/auth/", {"auth": {"type": "auth", "username": "admin", "password": "admin-pass"}})
+        assert "Secure" in login.headers["Set-Cookie"]
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.post(emulator.url + "/rest/dialplan/read/", json={}, timeout=10)
+        assert emulator.control.log()[0]["verb"] == "read"
+
+
+def test_state_persists_in_a_sqlite_file(tmp_path):
+    db = str(tmp_path / "pbx.sqlite")
+    with EmulatorProcess(db=db) as emulator:
+        Api(emulator.url).ok("update", {"mac": ACME_PHONE, "port": 0}, {"name": "Kept"})
+        Api(emulator.url).ok("reboot", {"mac": ACME_PHONE})
+    with EmulatorProcess(db=db, seed=os.path.join(SEEDS, "demo.yml")) as emulator:
+        # an existing file is not seeded again
+        assert Api(emulator.url).rows(ACME_PHONE)[0]["name"] == "Kept"
+        assert next(d for d in emulator.control.state()["devices"] if d["mac"] == ACME_PHONE)["reboots"] == 1
+
+
+def test_newpass_changes_the_stored_sip_password_that_is_never_returned(tmp_path):
+    db = str(tmp_path / "pbx.sqlite")
+
+    def passwords():
+        with sqlite3.connect(db) as connection:
+            return dict(connection.execute("SELECT port, sip_password FROM ports WHERE mac = ?", (ACME_ATA,)).fetchall())
+
+    with EmulatorProcess(db=db) as emulator:
+        api = Api(emulator.url)
+        before = passwords()
+        reply = api.call("newpass", {"mac": ACME_ATA})
+        after = passwords()
+        assert set(after) == {0, 1} and all(after[port] != before[port] for port in after)
+        everything = reply.text + api.call("read", {"mac": ACME_ATA}).text + repr(emulator.control.state())
+        assert not any(secret in everything for secret in list(before.values()) + list(after.values()))
+
+
+def test_concurrent_writes_are_safe(tmp_path):
+    with EmulatorProcess(db=str(tmp_path / "pbx.sqlite")) as emulator:
+        results = []
+
+        def writer(number):
+            session = Api(emulator.url)
+            for round_number in range(10):
+                reply = session.call("update", {"mac": ACME_ATA, "port": number % 2}, {"name": "w%d-%d" % (number, round_number)})
+                results.append(reply.json()["result"])
+                session.ok("reboot", {"mac": ACME_ATA})
+
+        threads = [threading.Thread(target=writer, args=(number,)) for number in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == ["success"] * 60
+        assert next(d for d in emulator.control.state()["devices"] if d["mac"] == ACME_ATA)["reboots"] == 60
+
+
+def test_command_prints_the_url_and_stops_cleanly_on_sigterm():
+    env = dict(os.environ, PYTHONPATH=EMULATOR)
+    process = subprocess.Popen([sys.executable, "-m", "ipcortex_emulator", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert line.startswith("IPCORTEX_EMULATOR_URL=http://127.0.0.1:")
+    url = line.strip().split("=", 1)[1]
+    assert requests.post(url + "/rest/dialplan/readtypes", json={"type": "phone", "auth": key_auth()}, timeout=10).status_code == 200
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    process.stdout.close()
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"seed": "/nonexistent.yml"}, "No such file"),
+    ({"faults": {"rate": 5}}, "rate must be between 0 and 1"),
+])
+def test_bad_options_stop_it_with_a_message(options, message):
+    with pytest.raises(EmulatorError, match=message):
+        EmulatorProcess(**options).start()
+
+
+def test_invalid_seed_is_reported(tmp_path):
+    seed = tmp_path / "bad.yml"
+    seed.write_text("companies: [{name: acme}]\nphones:\n  active:\n    - {mac: 000413aa0001, phone_type: snomD345, company: acme, barge: 7}\n")
+    process = EmulatorProcess(seed=str(seed))
+    with pytest.raises(EmulatorError, match="Invalid barge 7"):
+        process.start()
