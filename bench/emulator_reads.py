@@ -1,4 +1,9 @@
 #!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Reads per second the emulator serves, over keep-alive connections and over a new
 connection per request, side by side in one run.
 
@@ -17,7 +22,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "emulator"))
 
-from ipcortex_emulator.testing import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from ipcortex_emulator.testing import EmulatorProcess
 
 READ = {"type": "phone", "scope": {"mac": "000e08aa0003"}, "auth": {"type": "auth", "key": "sysadmin-key"}}
 
@@ -37,7 +42,7 @@ def measure(url, seconds, clients, keep_alive):
     stop = threading.Event()
     counts = []
     threads = []
-    for _ in range(clients):
+    for _client in range(clients):
         post = requests.Session().post if keep_alive else requests.post
         threads.append(threading.Thread(target=read_loop, args=(post, url, stop, counts)))
     started = time.perf_counter()

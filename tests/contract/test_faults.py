@@ -1,3 +1,8 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Fault injection: error statuses, drops, stalls, refusals, latency; queue, rate and filters."""
 
 import pytest
@@ -65,7 +70,7 @@ def test_stall_seconds_default_from_spec(pbx):
 
 def test_fail_fault_for_one_verb_and_phone_persists(api, pbx):
     pbx.control.set_faults(fail=[{"verb": "update", "mac": GLOBEX_PHONE, "message": "Database busy"}])
-    for _ in range(2):
+    for _attempt in range(2):
         reply = api.call("update", {"mac": GLOBEX_PHONE, "port": 0}, {"name": "x"})
         assert (reply.status_code, reply.json()) == (200, {"result": "fail", "message": "Database busy"})
     assert api.ok("update", {"mac": ACME_PHONE, "port": 0}, {"name": "Other phone"})["numrows"] == 1
@@ -103,7 +108,7 @@ def test_seeded_rate_is_reproducible(api, pbx):
     def run():
         pbx.control.reset()
         pbx.control.set_faults(rate=0.5, statuses=[500, 503], seed=42)
-        return [api.call("read", {"mac": ACME_PHONE}).status_code for _ in range(20)]
+        return [api.call("read", {"mac": ACME_PHONE}).status_code for _request in range(20)]
     first = run()
     assert first == run()
     assert {200, 500, 503} <= set(first)

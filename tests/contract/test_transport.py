@@ -1,3 +1,8 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Transport: paths, JSON bodies, status codes of refusals, keep-alive."""
 
 import http.client
@@ -61,7 +66,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(pbx):
     host, port = pbx.url.split("//")[1].split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     body = json.dumps(READ)
-    for _ in range(5):
+    for _request in range(5):
         connection.request("POST", "/rest/dialplan/read/", body, {"Content-Type": "application/json"})
         response = connection.getresponse()
         data = response.read()

@@ -1,3 +1,8 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """Pytest fixtures: ``emulator`` (one process per session, or per xdist worker) and
 ``pbx`` (the same process, reset to its seed before each test).
 

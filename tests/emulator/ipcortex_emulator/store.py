@@ -1,3 +1,8 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
 """The emulator's state in SQLite: companies, users, devices and their port rows.
 
 A file database uses one connection per thread in WAL mode, so readers never wait for
@@ -52,6 +57,21 @@ def _row(record):
     return {key: values[key] for key in ROW_KEYS}
 
 
+class _Locked:
+    """The shared connection of a memory database, held for one use."""
+
+    def __init__(self, db, lock):
+        self.db = db
+        self.lock = lock
+
+    def __enter__(self):
+        self.lock.acquire()
+        return self.db
+
+    def __exit__(self, *exc_info):
+        self.lock.release()
+
+
 class Store:
     """All state the emulator keeps (sessions and the request log live in memory elsewhere)."""
 
@@ -72,16 +92,14 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
         return db
 
-    @contextlib.contextmanager
     def _connection(self):
+        """A context manager giving this thread's connection (the shared one, under the lock)."""
         if self._memory:
-            with self._lock:
-                yield self._shared
-            return
+            return _Locked(self._shared, self._lock)
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = self._connect()
-        yield db
+        return contextlib.nullcontext(db)
 
     @contextlib.contextmanager
     def _transaction(self):
@@ -169,7 +187,7 @@ class Store:
 
     def create(self, mac, phone_type, company, name):
         """A new active device with all its port rows; returns the number of rows."""
-        ports = [(company, new_port(name)) for _ in range(port_count(phone_type))]
+        ports = [(company, new_port(name)) for _port in range(port_count(phone_type))]
         with self._transaction() as db:
             self._insert_device(db, mac, phone_type, True, int(time.time()), ports)
         return len(ports)
