@@ -104,6 +104,14 @@ def test_rate_one_faults_every_selected_request(api, pbx, kinds):
     assert reply is None or reply.json()["result"] == "fail"
 
 
+@pytest.mark.parametrize("mac", ["00:15:65:BB:00:01", "001565bb00010"])
+def test_mac_filter_matches_any_notation_and_phoneid(api, pbx, mac):
+    pbx.control.set_faults(fail=[{"mac": mac}])
+    assert api.call("read", {"phoneid": GLOBEX_PHONE + "0"}).json()["message"] == "Injected failure"
+    assert api.call("read", {"mac": "00-15-65-bb-00-01"}).json()["message"] == "Injected failure"
+    assert api.ok("read", {"mac": ACME_PHONE})["numrows"] == 1
+
+
 def test_seeded_rate_is_reproducible(api, pbx):
     def run():
         pbx.control.reset()

@@ -126,9 +126,14 @@ def test_bad_options_stop_it_with_a_message(options, message):
         EmulatorProcess(**options).start()
 
 
-def test_invalid_seed_is_reported(tmp_path):
+@pytest.mark.parametrize("text, message", [
+    ("companies: [{name: acme}]\nphones: {active: [{mac: 000413aa0001, phone_type: snomD345, company: acme, barge: 7}]}", "Invalid barge 7"),
+    ("companies: [{name: acme}]\nphones: {active: [{mac: 000413aa0001, phone_type: snomD345, company: initech}]}", "unknown company initech"),
+    ("companies: [{name: default}]\nusers: [{login: x}]", "missing key 'password'"),
+    ("companies: [", "bad.yml"),
+])
+def test_invalid_seed_is_reported(tmp_path, text, message):
     seed = tmp_path / "bad.yml"
-    seed.write_text("companies: [{name: acme}]\nphones:\n  active:\n    - {mac: 000413aa0001, phone_type: snomD345, company: acme, barge: 7}\n")
-    process = EmulatorProcess(seed=str(seed))
-    with pytest.raises(EmulatorError, match="Invalid barge 7"):
-        process.start()
+    seed.write_text(text)
+    with pytest.raises(EmulatorError, match=message):
+        EmulatorProcess(seed=str(seed)).start()

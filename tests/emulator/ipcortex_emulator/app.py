@@ -51,7 +51,7 @@ class Call:
         for part in ("scope", "values"):
             data = self.body.get(part) if self.body else None
             if isinstance(data, dict) and (data.get("mac") or data.get("phoneid")):
-                return str(data.get("mac") or data.get("phoneid"))[:12]
+                return str(data.get("mac") or data.get("phoneid"))
         return None
 
 

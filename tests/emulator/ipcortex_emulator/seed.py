@@ -28,8 +28,10 @@ def load_seed(path):
     try:
         with open(path, encoding="utf-8") as stream:
             return parse_seed(yaml.safe_load(stream) or {})
-    except (Refusal, KeyError, TypeError, ValueError, yaml.YAMLError) as error:
-        raise SeedError("%s: %s" % (path, getattr(error, "message", repr(error)))) from None
+    except KeyError as error:
+        raise SeedError("%s: missing key %s" % (path, error)) from None
+    except (Refusal, TypeError, ValueError, yaml.YAMLError) as error:
+        raise SeedError("%s: %s" % (path, getattr(error, "message", error))) from None
 
 
 def parse_seed(data):
