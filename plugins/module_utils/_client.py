@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import random
+import threading
 import time
 import traceback
 from email.utils import parsedate_to_datetime
@@ -135,7 +136,7 @@ class PbxClient(object):
     """
 
     def __init__(self, url, api_key=None, username=None, password=None, validate_certs=True, ca_path=None,
-                 timeout=30, retries=3, sleep=None, **_ignored):
+                 timeout=30, retries=3, sleep=None, pool_size=10, **_ignored):
         self.base_url = url.rstrip('/')
         self.api_key = api_key
         self.username = username
@@ -147,7 +148,14 @@ class PbxClient(object):
         self.writes_applied = 0
         self.validate_certs = validate_certs
         self._logged_in = False
+        self._session_generation = 0
+        # Threads of a fleet run share the session: one login at a time, counters under a lock.
+        self._lock = threading.Lock()
+        self._login_lock = threading.Lock()
         self.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1))
+        self.session.mount('http://', adapter)
+        self.session.mount('https://', adapter)
         self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.session.headers.update({'Accept': 'application/json'})
 
@@ -179,7 +187,8 @@ class PbxClient(object):
         is_write = verb in WRITE_VERBS
         reply = self._post('%s/%s' % (section, verb), body, is_write=is_write, scope=scope)
         if is_write:
-            self.writes_applied += 1
+            with self._lock:
+                self.writes_applied += 1
         return reply
 
     def read_phone(self, mac, port=None):
@@ -194,10 +203,14 @@ class PbxClient(object):
     def phone_types(self):
         return self.call('readtypes').get('values') or []
 
-    def login(self):
-        reply = self._send('auth', {'auth': {'type': 'auth', 'username': self.username, 'password': self.password}}, is_write=False, scope=None)
-        self._logged_in = True
-        return reply
+    def login(self, expired_generation=None):
+        """Log in, unless another thread already did (or already renewed ``expired_generation``)."""
+        with self._login_lock:
+            if self._logged_in and self._session_generation != expired_generation:
+                return
+            self._send('auth', {'auth': {'type': 'auth', 'username': self.username, 'password': self.password}}, is_write=False, scope=None)
+            self._logged_in = True
+            self._session_generation += 1
 
     def close(self):
         """Log out a session (best effort: the session expires on the PBX anyway)."""
@@ -221,6 +234,7 @@ class PbxClient(object):
             return self._send(path, body, is_write, scope)
         if not self._logged_in:
             self.login()
+        generation = self._session_generation
         try:
             return self._send(path, body, is_write, scope)
         except PbxError as exc:
@@ -228,8 +242,7 @@ class PbxClient(object):
                 raise
         # The session expired: the server refused the call before acting, so one new login
         # and one more try are safe.
-        self._logged_in = False
-        self.login()
+        self.login(expired_generation=generation)
         return self._send(path, body, is_write, scope)
 
     def _send(self, path, body, is_write, scope):
@@ -253,7 +266,8 @@ class PbxClient(object):
 
     def _request(self, path, body):
         url = self._url(path)
-        self.requests_sent += 1
+        with self._lock:
+            self.requests_sent += 1
         try:
             return self.session.post(url, json=body, timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:

@@ -105,6 +105,35 @@ _PHONEID = re.compile(r'^([0-9a-f]{12})([0-9]+)$')
 MAC_FORMS_HELP = 'e.g. 00:04:13:aa:bb:01, 00-04-13-AA-BB-01, 0004.13aa.bb01 or 000413aabb01'
 
 
+def phone_argument_spec():
+    """Identity and settings of one phone, as every module that converges phones takes them."""
+    return dict(
+        mac=dict(type='str'),
+        phoneid=dict(type='str'),
+        port=dict(type='int'),
+        reassign=dict(type='bool', default=False),
+        name=dict(type='str'),
+        company=dict(type='str'),
+        phone_type=dict(type='str'),
+        zone=dict(type='str', choices=[''] + list(ZONES)),
+        can_hotdesk=dict(type='bool'),
+        can_forward=dict(type='bool'),
+        qualify=dict(type='raw'),
+        call_group=dict(type='str'),
+        access=dict(type='str'),
+        nat_mode=dict(type='bool'),
+        nat_ipaddr=dict(type='str'),
+        ntp=dict(type='str'),
+        codec_list=dict(type='str'),
+        barge=dict(type='raw'),
+        ip_addr=dict(type='str'),
+        ip_dns1=dict(type='str'),
+        ip_dns2=dict(type='str'),
+        ip_gateway=dict(type='str'),
+        ip_domain=dict(type='str'),
+    )
+
+
 class InvalidInput(ValueError):
     """A value the user gave cannot be used; raised before any write."""
 

@@ -284,37 +284,13 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     connection_argument_spec,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import ZONES, InvalidInput, NotPlannable
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec
 
 
 def argument_spec():
     spec = connection_argument_spec()
-    spec.update(
-        mac=dict(type='str'),
-        phoneid=dict(type='str'),
-        port=dict(type='int'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        reassign=dict(type='bool', default=False),
-        name=dict(type='str'),
-        company=dict(type='str'),
-        phone_type=dict(type='str'),
-        zone=dict(type='str', choices=[''] + list(ZONES)),
-        can_hotdesk=dict(type='bool'),
-        can_forward=dict(type='bool'),
-        qualify=dict(type='raw'),
-        call_group=dict(type='str'),
-        access=dict(type='str'),
-        nat_mode=dict(type='bool'),
-        nat_ipaddr=dict(type='str'),
-        ntp=dict(type='str'),
-        codec_list=dict(type='str'),
-        barge=dict(type='raw'),
-        ip_addr=dict(type='str'),
-        ip_dns1=dict(type='str'),
-        ip_dns2=dict(type='str'),
-        ip_gateway=dict(type='str'),
-        ip_domain=dict(type='str'),
-    )
+    spec.update(phone_argument_spec())
+    spec.update(state=dict(type='str', choices=['present', 'absent'], default='present'))
     return spec
 
 
