@@ -10,7 +10,7 @@ import json
 import pytest
 import requests
 
-from conftest import ACME_PHONE, KEYS, PASSWORDS, key_auth, password_auth
+from contract_helpers import ACME_PHONE, KEYS, PASSWORDS, key_auth, password_auth
 from ipcortex_emulator.testing import EmulatorProcess
 
 COOKIE = "Red60urne"

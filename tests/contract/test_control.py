@@ -10,7 +10,7 @@ import os
 import pytest
 import requests
 
-from conftest import ACME_PHONE, SEEDS
+from contract_helpers import ACME_PHONE, SEEDS
 
 
 def test_log_entry_fields(api, pbx):

@@ -8,7 +8,7 @@
 import pytest
 import requests
 
-from conftest import ACME_PHONE, GLOBEX_PHONE, key_auth, wait_for
+from contract_helpers import ACME_PHONE, GLOBEX_PHONE, key_auth, wait_for
 from ipcortex_emulator.testing import EmulatorError, EmulatorProcess
 
 

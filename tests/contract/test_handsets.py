@@ -7,7 +7,7 @@
 
 import pytest
 
-from conftest import ACME_ATA, ACME_PHONE, GLOBEX_PHONE, NEW_MAC, WAITING_PHONE
+from contract_helpers import ACME_ATA, ACME_PHONE, GLOBEX_PHONE, NEW_MAC, WAITING_PHONE
 from ipcortex_emulator.rules import DEFAULTS
 
 ROW_KEYS = {"mac", "port", "name", "company", "phone_type", "zone", "can_hotdesk", "can_forward", "qualify", "call_group", "access",

@@ -8,7 +8,7 @@ System-Admin calls; an ordinary user nothing."""
 
 import pytest
 
-from conftest import ACME_ATA, ACME_PHONE, GLOBEX_PHONE, NEW_MAC, WAITING_PHONE, password_auth
+from contract_helpers import ACME_ATA, ACME_PHONE, GLOBEX_PHONE, NEW_MAC, WAITING_PHONE, password_auth
 
 DENIED = "Permission denied"
 

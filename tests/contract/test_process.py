@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import ACME_ATA, ACME_PHONE, EMULATOR, SEEDS, Api, key_auth
+from contract_helpers import ACME_ATA, ACME_PHONE, EMULATOR, SEEDS, Api, key_auth
 from ipcortex_emulator.testing import EmulatorError, EmulatorProcess
 
 

@@ -7,7 +7,7 @@
 
 import pytest
 
-from conftest import ACME_ATA, ACME_PHONE, GLOBEX_PHONE, NEW_MAC, WAITING_ATA, WAITING_PHONE
+from contract_helpers import ACME_ATA, ACME_PHONE, GLOBEX_PHONE, NEW_MAC, WAITING_ATA, WAITING_PHONE
 from ipcortex_emulator.catalog import PHONE_TYPES
 from ipcortex_emulator.rules import DEFAULTS
 

@@ -7,7 +7,7 @@
 
 import pytest
 
-from conftest import ACME_PHONE, GLOBEX_FIXED_IP
+from contract_helpers import ACME_PHONE, GLOBEX_FIXED_IP
 from ipcortex_emulator.catalog import ZONES
 
 SCOPE = {"mac": ACME_PHONE, "port": 0}

@@ -11,7 +11,7 @@ import json
 import pytest
 import requests
 
-from conftest import ACME_PHONE, key_auth
+from contract_helpers import ACME_PHONE, key_auth
 from ipcortex_emulator.testing import EmulatorProcess
 
 READ = {"type": "phone", "scope": {"mac": ACME_PHONE}, "auth": key_auth()}
