@@ -90,14 +90,20 @@ def live_phone_types(client):
     return names or None
 
 
-def desired_from_params(client, params, prefix=''):
-    """Validate the options; a phone type outside the vendor's list is checked against readtypes."""
+def desired_from_params(client, params, prefix='', phone_types_cache=None):
+    """Validate the options; a phone type outside the vendor's list is checked against readtypes.
+
+    ``phone_types_cache`` (a dict) lets many entries share one readtypes call.
+    """
     try:
         return desired_phone(params, prefix=prefix)
     except InvalidInput as exc:
         if exc.option != prefix + 'phone_type':
             raise
-    return desired_phone(params, known_phone_types=live_phone_types(client) or PHONE_TYPES, prefix=prefix)
+    cache = {} if phone_types_cache is None else phone_types_cache
+    if 'types' not in cache:
+        cache['types'] = live_phone_types(client) or PHONE_TYPES
+    return desired_phone(params, known_phone_types=cache['types'], prefix=prefix)
 
 
 def read_rows(client, mac):
@@ -118,14 +124,16 @@ def waiting_rows(client, mac):
     return [row for row in waiting if str(row.get('phoneid', ''))[:12].lower() == mac]
 
 
-def converge(client, desired, check_mode=False, waiting=None):
+def converge(client, desired, check_mode=False, waiting=None, rows=None):
     """Bring one phone to ``desired`` with the fewest calls.
 
-    ``waiting`` is the phone's rows in the inactive list when the caller already knows them
-    (a fleet run asks once for all); otherwise the list is asked for only when the phone is
-    not active. Raises PbxError, NotPlannable, InvalidInput or ConvergeError.
+    ``rows`` and ``waiting`` are the phone's active rows and its rows in the inactive list
+    when the caller already knows them (a fleet run lists both once for all phones); otherwise
+    the phone is read, and the inactive list asked for only when the phone is not active.
+    Raises PbxError, NotPlannable, InvalidInput or ConvergeError.
     """
-    rows = read_rows(client, desired.mac)
+    if rows is None:
+        rows = read_rows(client, desired.mac)
     if not rows and waiting is None:
         waiting = waiting_rows(client, desired.mac)
     plan = plan_phone(desired, rows, waiting)
@@ -158,8 +166,10 @@ def converge(client, desired, check_mode=False, waiting=None):
             outcome_unknown += 1
             uncertain = True
         rows = read_rows(client, desired.mac)
-        if any(call.verb in ('promote', 'demote') for call in step):
+        if any(call.verb == 'demote' for call in step) or (any(call.verb == 'promote' for call in step) and not rows):
             waiting = waiting_rows(client, desired.mac)
+        elif rows:
+            waiting = []
         if rows and ports_before and len(rows) != ports_before:
             warnings.append('phone %s now has %d port rows instead of %d; the new rows got the PBX defaults: check them'
                             % (desired.mac, len(rows), ports_before))

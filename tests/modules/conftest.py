@@ -15,6 +15,8 @@ import sys
 
 import pytest
 
+from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(REPO, 'build', 'collections')
 LINK = os.path.join(COLLECTIONS, 'ansible_collections', 'ipcortex', 'pbx')
@@ -27,8 +29,6 @@ for path in (COLLECTIONS, os.path.join(REPO, 'tests', 'emulator')):
         sys.path.insert(0, path)
 
 pytest_plugins = ['ipcortex_emulator.pytest_plugin']
-
-SYSADMIN_KEY = 'sysadmin-key'
 
 
 class ModuleRun(object):
@@ -62,19 +62,6 @@ def run_module(capsys, monkeypatch):
         if name.startswith('IPCORTEX_'):
             monkeypatch.delenv(name)
     return ModuleRun(capsys, monkeypatch)
-
-
-def api(url, verb, scope=None, values=None, key=SYSADMIN_KEY):
-    """One direct API call, to arrange a test's state or look at the result."""
-    import requests
-    body = {'type': 'phone', 'auth': {'type': 'auth', 'key': key}}
-    if scope is not None:
-        body['scope'] = scope
-    if values is not None:
-        body['values'] = values
-    reply = requests.post('%s/rest/dialplan/%s/' % (url, verb), json=body, timeout=10).json()
-    assert reply['result'] == 'success', reply
-    return reply
 
 
 @pytest.fixture

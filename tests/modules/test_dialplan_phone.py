@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone
 
-from conftest import SYSADMIN_KEY, api  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
 
 MAC = '000413cc0001'
 IP_KEYS = ['ip_addr', 'ip_dns1', 'ip_dns2', 'ip_domain', 'ip_gateway']

@@ -1,0 +1,301 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: dialplan_phones
+short_description: Converge a whole fleet of IPCortex PBX handsets in one task
+version_added: 0.1.0
+description:
+  - Converges many handsets in one task, in parallel over one keep-alive session, with exactly the rules of
+    M(ipcortex.pbx.dialplan_phone) for each phone.
+  - Every entry is validated before the first write. The PBX's active phones are listed once, so phones to create are not read one
+    by one, and the list of phones waiting to be provisioned is asked for at most once.
+  - One phone's failure does not stop the others; the task fails at the end, naming each failed phone and why.
+  - A loop of M(ipcortex.pbx.dialplan_phone) costs about 0.3 seconds of Ansible overhead per phone before any request; this module pays it once.
+author:
+  - IPCortex (@ipcortex)
+extends_documentation_fragment:
+  - ipcortex.pbx.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Lists and reads the phones and reports each change a real run would make; sends no write.
+  diff_mode:
+    support: full
+    details: One diff per changed phone, headed by its phoneid.
+  platform:
+    support: full
+    platforms: IPCortex PBX (REST API 6.3.10 or later)
+  action_group:
+    support: full
+    membership:
+      - ipcortex.pbx.dialplan
+options:
+  phones:
+    description:
+      - The phones, one entry per port row, with the identity and settings options of M(ipcortex.pbx.dialplan_phone).
+      - An option left out of an entry is not managed for that phone.
+      - The same O(phones[].mac) and O(phones[].port) twice is an error.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      mac:
+        description: MAC address of the device, in any common notation. One of O(phones[].mac) or O(phones[].phoneid) is required.
+        type: str
+      phoneid:
+        description: The phone's id, the MAC's 12 hex digits followed by the port number; used when O(phones[].mac) is not given.
+        type: str
+      port:
+        description: The port row whose settings are managed. Defaults to V(0), or to the port in O(phones[].phoneid).
+        type: int
+      reassign:
+        description: Allow moving the port row to another company through C(assign), as in M(ipcortex.pbx.dialplan_phone).
+        type: bool
+        default: false
+      name:
+        description: Name of the port row.
+        type: str
+      company:
+        description: Company of the port row. Required to create or promote a phone; changed only with O(phones[].reassign=true).
+        type: str
+      phone_type:
+        description: Model of the device. Required to create a phone.
+        type: str
+      zone:
+        description: Time zone, or V("") for none.
+        type: str
+        choices: ['', Atlantic/Cape_Verde, Atlantic/Bermuda, Europe/London, Europe/Paris, Europe/Helsinki, Africa/Nairobi, Europe/Nicosia,
+                  Asia/Hong_Kong, US/Alaska, US/Pacific, US/Mountain, US/Central, US/Eastern]
+      can_hotdesk:
+        description: Whether users may hot-desk on this phone.
+        type: bool
+      can_forward:
+        description: Whether calls may be forwarded from this phone.
+        type: bool
+      qualify:
+        description: V(true), V(false), or V("") for the PBX's default.
+        type: raw
+      call_group:
+        description: Call group ID; V("") clears it.
+        type: str
+      access:
+        description: Access level, passed as given.
+        type: str
+      nat_mode:
+        description: Whether the phone is behind NAT.
+        type: bool
+      nat_ipaddr:
+        description: NAT IP address type, passed as given.
+        type: str
+      ntp:
+        description: NTP server type, passed as given.
+        type: str
+      codec_list:
+        description: Preferred codecs, passed as given.
+        type: str
+      barge:
+        description: Barge mode, V(0) to V(3), or a list of the flags V(can_barge) and V(can_be_barged).
+        type: raw
+      ip_addr:
+        description: Fixed IP address and mask; V("") clears it. All five C(ip_*) fields are sent together when one differs.
+        type: str
+      ip_dns1:
+        description: Fixed first DNS server; V("") clears it.
+        type: str
+      ip_dns2:
+        description: Fixed second DNS server; V("") clears it.
+        type: str
+      ip_gateway:
+        description: Fixed gateway; V("") clears it.
+        type: str
+      ip_domain:
+        description: Fixed DNS search domain; V("") clears it.
+        type: str
+  state:
+    description:
+      - V(merged) creates or updates the listed phones and leaves the others alone.
+      - V(overridden) does the same and also deletes the active phones of O(companies) that are not listed (within O(max_deletions),
+        never those in O(protected)).
+      - V(deleted) deletes the listed phones (a phone waiting to be provisioned is removed from that list).
+    type: str
+    choices: [merged, overridden, deleted]
+    default: merged
+  companies:
+    description:
+      - The companies whose phones this run looks at. Required with O(state=overridden), which deletes unlisted phones of these companies only.
+      - With other states it narrows the listing of active phones; a listed phone outside these companies is then treated as not active.
+    type: list
+    elements: str
+  max_deletions:
+    description:
+      - With O(state=overridden), fail before any write if more than this many unlisted phones would be deleted.
+    type: int
+    default: 5
+  protected:
+    description:
+      - MACs that are never deleted, whatever O(state) says. Listing one for deletion fails before any write.
+    type: list
+    elements: str
+    default: []
+  concurrency:
+    description:
+      - How many phones are converged at the same time, each over the shared keep-alive session.
+    type: int
+    default: 8
+notes:
+  - A run that changes nothing costs one listing plus one read per declared active device.
+seealso:
+  - module: ipcortex.pbx.dialplan_phone
+    description: One phone per task, with the same options per phone.
+'''
+
+EXAMPLES = r'''
+- name: Converge the sales floor
+  ipcortex.pbx.dialplan_phones:
+    phones:
+      - {mac: "00:04:13:aa:bb:11", company: acme, phone_type: yealinkT46, name: Sales 1}
+      - {mac: "00:04:13:aa:bb:12", company: acme, phone_type: yealinkT46, name: Sales 2, can_hotdesk: true}
+      - {phoneid: 000e08aabb011, company: acme, phone_type: spa112, name: Fax}
+
+- name: The inventory is the truth for acme; delete what it does not list, at most three phones
+  ipcortex.pbx.dialplan_phones:
+    phones: "{{ acme_phones }}"
+    state: overridden
+    companies: [acme]
+    max_deletions: 3
+    protected: ["00:04:13:aa:bb:01"]
+
+- name: Retire phones
+  ipcortex.pbx.dialplan_phones:
+    phones:
+      - mac: 000413aabb21
+      - mac: 000413aabb22
+    state: deleted
+'''
+
+RETURN = r'''
+results:
+  description: One entry per declared phone (in order), then one per phone deleted by O(state=overridden).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    mac:
+      description: The device's MAC, 12 lower-case hex digits.
+      type: str
+      sample: 000413aabb11
+    port:
+      description: The port row.
+      type: int
+      sample: 0
+    phoneid:
+      description: MAC and port.
+      type: str
+      sample: 000413aabb110
+    action:
+      description: What was done (or in check mode would be done) to this phone.
+      type: str
+      choices: [created, promoted, updated, deleted, demoted, unchanged, failed]
+      sample: updated
+    changed:
+      description: Whether this phone changed.
+      type: bool
+      sample: true
+    msg:
+      description: Why the phone failed; empty otherwise.
+      type: str
+      sample: ''
+    diff:
+      description: The managed settings before and after, as in M(ipcortex.pbx.dialplan_phone). Only in diff mode.
+      type: dict
+      returned: when diff mode is on
+      sample: {before: {state: present, name: Sales 1}, after: {state: present, name: Sales one}}
+summary:
+  description: How many phones took each action, and the total.
+  returned: always
+  type: dict
+  sample: {created: 1, promoted: 0, updated: 2, deleted: 0, demoted: 0, unchanged: 997, failed: 0, total: 1000}
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    PbxClient,
+    PbxError,
+    check_auth_options,
+    connection_argument_spec,
+)
+from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import Fleet, FleetInputError, ansible_diffs, desired_fleet, summarize
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import phone_argument_spec
+
+
+def argument_spec():
+    spec = connection_argument_spec()
+    spec.update(
+        phones=dict(type='list', elements='dict', default=[], options=phone_argument_spec()),
+        state=dict(type='str', choices=['merged', 'overridden', 'deleted'], default='merged'),
+        companies=dict(type='list', elements='str'),
+        max_deletions=dict(type='int', default=5),
+        protected=dict(type='list', elements='str', default=[]),
+        concurrency=dict(type='int', default=8),
+    )
+    return spec
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        required_if=[('state', 'overridden', ('companies',))],
+        supports_check_mode=True,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    problem = check_auth_options(params)
+    if not problem and params['concurrency'] < 1:
+        problem = 'concurrency must be 1 or more'
+    if not problem and params['max_deletions'] < 0:
+        problem = 'max_deletions must be 0 or more'
+    if problem:
+        module.fail_json(msg=problem)
+
+    with PbxClient.from_params(dict(params, pool_size=params['concurrency'])) as client:
+        try:
+            fleet, protected = desired_fleet(client, params['phones'], params['state'], params['protected'])
+            run = Fleet(client, fleet, params['state'], params['companies'], protected, params['max_deletions'],
+                        params['concurrency'], module.check_mode)
+            results = run.run()
+        except FleetInputError as exc:
+            module.fail_json(msg='nothing was changed: ' + str(exc), problems=exc.problems, changed=False)
+        except PbxError as exc:
+            module.fail_json(msg=str(exc), changed=bool(client.writes_applied), call=exc.call, server_message=exc.server_message)
+
+    summary = summarize(results)
+    output = dict(
+        changed=any(result.action not in ('unchanged', 'failed') for result in results),
+        results=[result.as_dict(module._diff) for result in results],
+        summary=summary,
+    )
+    if module._diff:
+        output['diff'] = ansible_diffs(results)
+    if summary['failed']:
+        failed = [result for result in results if result.action == 'failed']
+        module.fail_json(msg='%d of %d phones failed: %s' % (len(failed), len(results), '; '.join(
+            '%s: %s' % (result.as_dict(False)['phoneid'], result.msg) for result in failed)), **output)
+    module.exit_json(**output)
+
+
+if __name__ == '__main__':
+    main()

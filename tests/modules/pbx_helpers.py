@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Helpers of the module tests: direct API calls to arrange state and look at results."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import requests
+
+SYSADMIN_KEY = 'sysadmin-key'
+
+
+def api(url, verb, scope=None, values=None, key=SYSADMIN_KEY):
+    """One direct API call, to arrange a test's state or look at the result."""
+    body = {'type': 'phone', 'auth': {'type': 'auth', 'key': key}}
+    if scope is not None:
+        body['scope'] = scope
+    if values is not None:
+        body['values'] = values
+    reply = requests.post('%s/rest/dialplan/%s/' % (url, verb), json=body, timeout=10).json()
+    assert reply['result'] == 'success', reply
+    return reply
