@@ -138,16 +138,24 @@ def converge(client, desired, check_mode=False, waiting=None, rows=None):
         waiting = waiting_rows(client, desired.mac)
     plan = plan_phone(desired, rows, waiting)
     if check_mode or not plan.calls:
-        predicted = rows
-        if plan.calls and desired.state == 'present':
-            current = row_for_port(rows, desired.port)
-            predicted = [row for row in rows if row['port'] != desired.port] + [expected_row(desired, current)]
-            predicted.sort(key=lambda row: row['port'])
-        elif plan.calls:
-            predicted = []
-        return Outcome(desired, plan.action, plan.before, plan.after, predicted)
+        return Outcome(desired, plan.action, plan.before, plan.after, _predicted_rows(desired, rows, plan))
+    return _apply(client, desired, plan, rows, waiting)
 
-    first = plan
+
+def _predicted_rows(desired, rows, plan):
+    """The device's rows as a real run would leave them, as far as can be told without writing."""
+    if not plan.calls:
+        return rows
+    if desired.state == 'absent':
+        return []
+    predicted = [row for row in rows if row['port'] != desired.port]
+    predicted.append(expected_row(desired, row_for_port(rows, desired.port)))
+    return sorted(predicted, key=lambda row: row['port'])
+
+
+def _apply(client, desired, first, rows, waiting):
+    """Send the plan step by step, reading the phone after each step and planning again."""
+    plan = first
     warnings = []
     ports_before = len(rows)
     outcome_unknown = 0
@@ -166,21 +174,22 @@ def converge(client, desired, check_mode=False, waiting=None, rows=None):
             outcome_unknown += 1
             uncertain = True
         rows = read_rows(client, desired.mac)
-        if any(call.verb == 'demote' for call in step) or (any(call.verb == 'promote' for call in step) and not rows):
-            waiting = waiting_rows(client, desired.mac)
-        elif rows:
+        if rows:
             waiting = []
+        elif any(call.verb in ('promote', 'demote') for call in step):
+            waiting = waiting_rows(client, desired.mac)
         if rows and ports_before and len(rows) != ports_before:
             warnings.append('phone %s now has %d port rows instead of %d; the new rows got the PBX defaults: check them'
                             % (desired.mac, len(rows), ports_before))
             ports_before = len(rows)
+        failed = Outcome(desired, 'failed', first.before, {}, rows, warnings)
         try:
             plan = plan_phone(desired, rows, waiting)
         except InvalidInput as exc:
-            raise ConvergeError(str(exc), Outcome(desired, 'failed', first.before, {}, rows, warnings))
+            raise ConvergeError(str(exc), failed)
         # After plain updates the read is the verification: anything still to do was not kept.
         if plan.calls and not uncertain and not any(call.rereads for call in step):
-            raise ConvergeError(_not_held(desired, rows), Outcome(desired, 'failed', first.before, {}, rows, warnings))
+            raise ConvergeError(_not_held(desired, rows), failed)
     if plan.calls:
         raise ConvergeError('phone %s did not converge: the PBX still needs %s' % (desired.mac, ', '.join(call.verb for call in plan.calls)),
                             Outcome(desired, 'failed', first.before, {}, rows, warnings))
