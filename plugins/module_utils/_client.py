@@ -16,6 +16,7 @@ import random
 import threading
 import time
 import traceback
+import warnings
 from email.utils import parsedate_to_datetime
 
 from ansible.module_utils.basic import env_fallback
@@ -88,6 +89,13 @@ def check_auth_options(params):
     return None
 
 
+def connection_warnings(params):
+    """What a user should hear about the connection options they chose."""
+    if params.get('validate_certs') is False and str(params.get('url', '')).lower().startswith('https'):
+        return ['validate_certs is false: the PBX certificate is not verified, so anyone on the path can read the credentials']
+    return []
+
+
 def describe_scope(scope):
     if not scope:
         return ''
@@ -156,7 +164,11 @@ class PbxClient(object):
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1))
         self.session.mount('http://', adapter)
         self.session.mount('https://', adapter)
-        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        # Passed with every request: a session-wide verify loses to REQUESTS_CA_BUNDLE in requests.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        if not validate_certs:
+            # The modules warn once in their own words instead of once per request.
+            warnings.filterwarnings('ignore', category=requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self.session.headers.update({'Accept': 'application/json'})
 
     @classmethod
@@ -217,7 +229,8 @@ class PbxClient(object):
         if self._logged_in:
             self._logged_in = False
             try:
-                self.session.post(self._url('auth/logout'), json={'auth': {'type': 'auth'}}, timeout=self.timeout, allow_redirects=False)
+                self.session.post(self._url('auth/logout'), json={'auth': {'type': 'auth'}}, timeout=self.timeout, verify=self.verify,
+                                  allow_redirects=False)
                 self.requests_sent += 1
             except requests.RequestException:
                 pass
@@ -269,10 +282,13 @@ class PbxClient(object):
         with self._lock:
             self.requests_sent += 1
         try:
-            return self.session.post(url, json=body, timeout=self.timeout, allow_redirects=False)
+            return self.session.post(url, json=body, timeout=self.timeout, verify=self.verify, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
+            reason = _root_cause(exc)
+            if 'CERTIFICATE_VERIFY_FAILED' in reason:
+                reason = 'the PBX certificate could not be verified (%s)' % reason
             raise PbxError('TLS failed for %s: %s. Trust the PBX certificate with ca_path, or set validate_certs: false for a test system'
-                           % (url, _root_cause(exc)), kind='tls')
+                           % (url, reason), kind='tls')
         except requests.exceptions.ConnectTimeout:
             raise PbxError('PBX unreachable at %s: connecting timed out after %s s' % (url, self.timeout), kind='transport')
         except requests.exceptions.Timeout:

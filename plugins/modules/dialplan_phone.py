@@ -282,6 +282,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     PbxError,
     check_auth_options,
     connection_argument_spec,
+    connection_warnings,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec
@@ -306,6 +307,8 @@ def main():
     auth_problem = check_auth_options(module.params)
     if auth_problem:
         module.fail_json(msg=auth_problem)
+    for warning in connection_warnings(module.params):
+        module.warn(warning)
 
     with PbxClient.from_params(module.params) as client:
         try:

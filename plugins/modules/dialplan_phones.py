@@ -236,6 +236,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     PbxError,
     check_auth_options,
     connection_argument_spec,
+    connection_warnings,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import Fleet, FleetInputError, ansible_diffs, desired_fleet, summarize
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import phone_argument_spec
@@ -270,6 +271,8 @@ def main():
         problem = 'max_deletions must be 0 or more'
     if problem:
         module.fail_json(msg=problem)
+    for warning in connection_warnings(params):
+        module.warn(warning)
 
     with PbxClient.from_params(dict(params, pool_size=params['concurrency'])) as client:
         try:

@@ -5,9 +5,12 @@
 
 """Helpers for tests: run the emulator as a subprocess and drive its control API.
 
-Standard library only, so any test suite can use them.
+Standard library only (``self_signed_certificate`` also needs ``cryptography``), so any test
+suite can use them.
 """
 
+import datetime
+import ipaddress
 import json
 import os
 import ssl
@@ -141,3 +144,29 @@ class EmulatorProcess:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+def self_signed_certificate(directory):
+    """Write a self-signed certificate for 127.0.0.1 and its key into ``directory``: (cert path, key path)."""
+    # Imported here so that the rest of this module needs the standard library only.
+    # pylint: disable=import-outside-toplevel
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = os.path.join(str(directory), "cert.pem"), os.path.join(str(directory), "key.pem")
+    with open(cert_path, "wb") as stream:
+        stream.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as stream:
+        stream.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return cert_path, key_path
