@@ -19,7 +19,7 @@ import traceback
 import warnings
 from email.utils import parsedate_to_datetime
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 try:
     import requests
@@ -87,6 +87,18 @@ def check_auth_options(params):
     if params.get('retries') is not None and params['retries'] < 0:
         return 'retries must be 0 or more'
     return None
+
+
+def client_for_module(module, pool_size=10):
+    """The client of a module run, after the checks every module makes before its first request."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    problem = check_auth_options(module.params)
+    if problem:
+        module.fail_json(msg=problem)
+    for warning in connection_warnings(module.params):
+        module.warn(warning)
+    return PbxClient.from_params(dict(module.params, pool_size=pool_size))
 
 
 def connection_warnings(params):

@@ -273,17 +273,9 @@ diff:
     after: {state: present, name: Front desk}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    PbxClient,
-    PbxError,
-    check_auth_options,
-    connection_argument_spec,
-    connection_warnings,
-)
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec
 
@@ -302,15 +294,7 @@ def main():
         required_one_of=[('mac', 'phoneid')],
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    auth_problem = check_auth_options(module.params)
-    if auth_problem:
-        module.fail_json(msg=auth_problem)
-    for warning in connection_warnings(module.params):
-        module.warn(warning)
-
-    with PbxClient.from_params(module.params) as client:
+    with client_for_module(module) as client:
         try:
             desired = desired_from_params(client, module.params)
             outcome = converge(client, desired, check_mode=module.check_mode)

@@ -227,17 +227,9 @@ summary:
   sample: {created: 1, promoted: 0, updated: 2, deleted: 0, demoted: 0, unchanged: 997, failed: 0, total: 1000}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    PbxClient,
-    PbxError,
-    check_auth_options,
-    connection_argument_spec,
-    connection_warnings,
-)
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
 from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import Fleet, FleetInputError, ansible_diffs, desired_fleet, summarize
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import phone_argument_spec
 
@@ -261,20 +253,13 @@ def main():
         required_if=[('state', 'overridden', ('companies',))],
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    problem = check_auth_options(params)
-    if not problem and params['concurrency'] < 1:
-        problem = 'concurrency must be 1 or more'
-    if not problem and params['max_deletions'] < 0:
-        problem = 'max_deletions must be 0 or more'
-    if problem:
-        module.fail_json(msg=problem)
-    for warning in connection_warnings(params):
-        module.warn(warning)
+    if params['concurrency'] < 1:
+        module.fail_json(msg='concurrency must be 1 or more')
+    if params['max_deletions'] < 0:
+        module.fail_json(msg='max_deletions must be 0 or more')
 
-    with PbxClient.from_params(dict(params, pool_size=params['concurrency'])) as client:
+    with client_for_module(module, pool_size=params['concurrency']) as client:
         try:
             fleet, protected = desired_fleet(client, params['phones'], params['state'], params['protected'])
             run = Fleet(client, fleet, params['state'], params['companies'], protected, params['max_deletions'],
