@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Converge the sample fleet in examples/ against the PBX emulator with --diff, then again to
-# show that a second run changes nothing. The emulator starts from its demo seed every time.
+# show that a second run changes nothing; then rename one phone on the PBX behind Ansible's back
+# and show that --check --diff reports exactly that drift, without writing.
+# The emulator starts from its demo seed every time and is stopped on exit.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 python=$root/.venv/bin/python
 
-for required in plugins/modules/dialplan_phone.py examples/site.yml examples/inventory \
+for required in plugins/modules/dialplan_phones.py roles/handsets examples/site.yml examples/inventory \
         tests/emulator/seeds/demo.yml; do
     if [ ! -e "$required" ]; then
         echo "make demo: $required does not exist yet; the demo needs it." >&2
@@ -53,5 +55,51 @@ if grep -Eq 'changed=[1-9]' build/demo-second-run.log; then
     echo "make demo: the second run changed something; the fleet should have been converged." >&2
     exit 1
 fi
+
+# A direct API call, as someone at the PBX's console would make it.
+pbx() {
+    "$python" - "$IPCORTEX_URL" "$@" <<'PY'
+import json
+import sys
+import urllib.request
+
+url, action = sys.argv[1], sys.argv[2]
+if action == "rename":
+    body = {"type": "phone", "scope": {"mac": sys.argv[3], "port": 0}, "values": {"name": sys.argv[4]},
+            "auth": {"type": "auth", "key": "sysadmin-key"}}
+    request = urllib.request.Request(url + "/rest/dialplan/update/", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    reply = json.load(urllib.request.urlopen(request, timeout=10))
+    if reply.get("result") != "success" or reply.get("numrows") != 1:
+        sys.exit("the rename failed: %s" % reply)
+elif action == "writes":
+    log = json.load(urllib.request.urlopen(url + "/_emulator/log", timeout=10))["entries"]
+    print(sum(1 for entry in log if entry["verb"] in ("create", "update", "delete", "assign", "promote", "demote", "reboot", "newpass")))
+PY
+}
+
 echo
-echo "Demo complete: the second run reported no changes."
+echo "=== Drift: someone renames acme-sales-1 on the PBX directly ==="
+pbx rename 000413d00002 "Temp desk (do not use)"
+echo "Renamed phone 000413d00002 port 0 to 'Temp desk (do not use)' through the API."
+writes_before=$(pbx writes)
+
+echo
+echo "=== Drift report: --check --diff shows exactly that change and writes nothing ==="
+ansible-playbook -i examples/inventory examples/site.yml --check --diff | tee build/demo-drift.log
+writes_after=$(pbx writes)
+if ! grep -Eq 'changed=1 ' build/demo-drift.log \
+        || [ "$(grep -c '^--- before: ' build/demo-drift.log)" != 1 ] \
+        || ! grep -q '^--- before: 000413d000020 ' build/demo-drift.log \
+        || ! grep -q '^-    "name": "Temp desk (do not use)",' build/demo-drift.log \
+        || ! grep -q '^+    "name": "Acme sales 1",' build/demo-drift.log; then
+    echo "make demo: the drift report did not show exactly the rename of 000413d00002." >&2
+    exit 1
+fi
+if [ "$writes_before" != "$writes_after" ]; then
+    echo "make demo: check mode wrote to the PBX ($writes_before writes before, $writes_after after)." >&2
+    exit 1
+fi
+echo
+echo "Demo complete: the second run reported no changes, and --check --diff reported exactly the"
+echo "phone renamed behind Ansible's back, without writing to the PBX."
