@@ -46,6 +46,6 @@ status=0
 
 if [ -d "$tree/tests/output" ]; then
     mkdir -p "$root/tests/output"
-    cp -a "$tree/tests/output/." "$root/tests/output/"
+    tar -C "$tree/tests/output" --exclude=./.tmp -cf - . | tar -C "$root/tests/output" -xf -
 fi
 exit "$status"
