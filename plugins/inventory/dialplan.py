@@ -209,7 +209,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
+        unknown = sorted(set(config) - set(self._options))
+        if unknown:
+            # A misspelt option (companies, filters...) would otherwise widen the inventory silently.
+            raise AnsibleParserError('ipcortex.pbx.dialplan: unknown option %s in %s; the options are %s'
+                                     % (', '.join(map(str, unknown)), path, ', '.join(sorted(self._options))))
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option('cache') and cache
         update_cache = self.get_option('cache') and not cache
