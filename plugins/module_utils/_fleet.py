@@ -204,5 +204,5 @@ def ansible_diffs(results):
         if result.diff is not None and result.action not in ('unchanged', 'failed'):
             name = phoneid(result.desired.mac, result.desired.port)
             diffs.append({'before': result.diff['before'], 'after': result.diff['after'],
-                          'before_header': '%s (before)' % name, 'after_header': '%s (after)' % name})
+                          'before_header': name, 'after_header': name})
     return diffs

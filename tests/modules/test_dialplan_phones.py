@@ -87,7 +87,7 @@ def test_the_diff_is_one_readable_entry_per_changed_phone(pbx, fleet):
     result = fleet(phones)
     assert result['diff'] == [{'before': {'state': 'present', 'name': 'Desk 1', 'company': 'acme', 'phone_type': 'snom320'},
                                'after': {'state': 'present', 'name': 'Front desk', 'company': 'acme', 'phone_type': 'snom320'},
-                               'before_header': macs(3)[1] + '0 (before)', 'after_header': macs(3)[1] + '0 (after)'}]
+                               'before_header': macs(3)[1] + '0', 'after_header': macs(3)[1] + '0'}]
     assert result['results'][1]['diff'] == {'before': result['diff'][0]['before'], 'after': result['diff'][0]['after']}
 
 
