@@ -376,3 +376,48 @@ def test_no_secret_in_any_output(pbx, phone, converge, run_module, args):
     assert SYSADMIN_KEY not in run_module.last_output and 'wrong-key' not in run_module.last_output
     converge(mac=MAC, username='admin', password='admin-pass', **args)
     assert 'admin-pass' not in run_module.last_output
+
+
+# --- phones waiting to be provisioned -----------------------------------------------------
+
+WAITING = '001565cc0001'  # waits in the default seed as a yealinkT42
+
+
+def test_a_waiting_phone_is_promoted_not_created(pbx, converge):
+    args = dict(mac=WAITING, company='globex', name='Adopted')
+    predicted = converge(check_mode=True, **args)
+    assert predicted['action'] == 'promoted' and writes(pbx) == []
+    pbx.control.clear_log()
+    result = converge(**args)
+    assert result['action'] == 'promoted' and result['changed'] is True
+    assert verbs(pbx) == ['read', 'inactive', 'promote', 'read', 'update', 'read']
+    assert [(entry['verb'], entry['keys']) for entry in writes(pbx)] == [('promote', ['company']), ('update', ['name'])]
+    assert result['diff'] == predicted['diff']
+    assert result['diff']['before'] == {'state': 'waiting', 'phone_type': 'yealinkT42'}
+    assert read_row(pbx, WAITING)['company'] == 'globex'
+    pbx.control.clear_log()
+    assert converge(**args)['changed'] is False and verbs(pbx) == ['read']
+
+
+def test_a_promoted_phone_gets_the_declared_type(pbx, converge):
+    result = converge(mac=WAITING, company='globex', phone_type='yealinkT46')
+    assert [(entry['verb'], entry['keys']) for entry in writes(pbx)] == [('promote', ['company']), ('update', ['phone_type'])]
+    assert result['phone']['phone_type'] == 'yealinkT46'
+
+
+def test_a_waiting_phone_needs_a_company(pbx, converge):
+    result = converge(mac=WAITING, name='x')
+    assert result['failed'] and 'company is required to promote' in result['msg']
+    assert writes(pbx) == []
+
+
+def test_absent_demotes_a_waiting_phone(pbx, converge):
+    predicted = converge(mac=WAITING, state='absent', check_mode=True)
+    assert predicted['action'] == 'demoted' and writes(pbx) == []
+    result = converge(mac=WAITING, state='absent')
+    assert result['action'] == 'demoted' and result['diff'] == predicted['diff']
+    assert [entry['verb'] for entry in writes(pbx)] == ['demote']
+    assert WAITING not in [row['phoneid'][:12] for row in api(pbx.url, 'inactive')['values']]
+    pbx.control.clear_log()
+    again = converge(mac=WAITING, state='absent')
+    assert again['changed'] is False and verbs(pbx) == ['read', 'inactive']
