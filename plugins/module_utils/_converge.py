@@ -159,7 +159,9 @@ def _apply(client, desired, first, rows, waiting):
     warnings = []
     ports_before = len(rows)
     outcome_unknown = 0
-    for _pass in range(MAX_PASSES):
+    echo_checked = False
+    # A pass whose outcome was unknown is only a re-read; those are bounded by client.retries below.
+    for _pass in range(MAX_PASSES + client.retries + 1):
         if not plan.calls:
             break
         step = plan.next_step()
@@ -168,10 +170,15 @@ def _apply(client, desired, first, rows, waiting):
             for call in step:
                 client.call(call.verb, call.scope, call.values)
         except PbxError as exc:
-            # Timed out or cut off: read the phone and decide again rather than resend blindly.
-            if not exc.outcome_unknown or outcome_unknown >= client.retries:
+            if exc.outcome_unknown and outcome_unknown < client.retries:
+                # Timed out or cut off: read the phone and decide again rather than resend blindly.
+                outcome_unknown += 1
+            elif exc.kind == 'rejected' and not echo_checked and (outcome_unknown or any(call.rereads for call in step)):
+                # An earlier write whose outcome was unknown, or another run, may have acted since, and
+                # this refusal be the echo of that ("already exists"): read and decide again, once.
+                echo_checked = True
+            else:
                 raise
-            outcome_unknown += 1
             uncertain = True
         rows = read_rows(client, desired.mac)
         if rows:
