@@ -148,9 +148,11 @@ seealso:
 '''
 
 EXAMPLES = r'''
+---
 # pbx.dialplan.yml - every active phone, connection from IPCORTEX_URL and IPCORTEX_API_KEY
 plugin: ipcortex.pbx.dialplan
 
+---
 # acme.dialplan.yml - two companies, named hosts, extra groups, cached for ten minutes
 plugin: ipcortex.pbx.dialplan
 url: https://pbx.example.com

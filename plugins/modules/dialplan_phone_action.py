@@ -14,7 +14,7 @@ short_description: Reboot an IPCortex PBX handset or give it new SIP passwords
 version_added: 0.1.0
 description:
   - Asks the PBX to reboot a handset (API call C(reboot)) or to give every port of it a new random SIP password (API call C(newpass)).
-  - This is an action, not a state: every run that acts sends the request and reports C(changed=true).
+  - This is an action, not a state. Every run that acts sends the request and reports C(changed=true).
   - A MAC or phoneid that matches no active phone fails the task with C(no phone matches ...).
   - The PBX only I(requests) the action from the device; a reboot or a new password may take a moment to reach the phone.
     The new password is never returned (the PBX provisions the phone with it).
@@ -35,6 +35,7 @@ attributes:
     support: none
     details: An action has no before and after state to show.
   idempotent:
+    description: Running the task again with the same options acts again.
     support: none
     details: Every run that finds the phone acts again and reports a change; guard the task (for example with C(when)) to act once.
   platform:

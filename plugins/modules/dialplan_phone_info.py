@@ -28,7 +28,6 @@ extends_documentation_fragment:
   - ipcortex.pbx.connection
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
   check_mode:
     support: full
