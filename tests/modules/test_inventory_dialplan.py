@@ -239,6 +239,18 @@ def test_session_from_the_environment_logs_in_once(pbx, inventory):
     assert paths == ['auth', 'dialplan/active'] + ['dialplan/read'] * 5 + ['auth/logout']
 
 
+def test_a_vaulted_key_and_a_templated_url(pbx, inventory, tmp_path):
+    password_file = tmp_path / 'vault-password'
+    password_file.write_text('secret')
+    vaulted = subprocess.run(['ansible-vault', 'encrypt_string', '--vault-password-file', str(password_file), SYSADMIN_KEY, '--name', 'api_key'],
+                             env=inventory.env, capture_output=True, text=True, check=True).stdout
+    path = tmp_path / 'vaulted.dialplan.yml'
+    path.write_text("plugin: ipcortex.pbx.dialplan\nurl: \"{{ lookup('ansible.builtin.env', 'PBX_UNDER_TEST') }}\"\n" + vaulted)
+    listing = inventory.run(str(path), env={'ANSIBLE_VAULT_PASSWORD_FILE': str(password_file), 'PBX_UNDER_TEST': pbx.url})
+    assert groups(listing) == EXPECTED_GROUPS
+    assert SYSADMIN_KEY not in inventory.stdout + inventory.stderr
+
+
 def test_the_file_overrides_the_environment(pbx, inventory):
     listing = inventory.run(env={'IPCORTEX_URL': 'http://127.0.0.1:9', 'IPCORTEX_API_KEY': 'wrong-key'})
     assert len(hostvars(listing)) == 6
