@@ -3,7 +3,16 @@
 # for real: the module only reads, so both runs must give the same and write nothing.
 set -eux
 
-emulator_dir=$(cd ../../../emulator && pwd)
+# From the source tree, or from the copy ansible-test runs the target in (the collection
+# is then the first entry of ANSIBLE_COLLECTIONS_PATH).
+emulator_dir=
+for candidate in ../../../emulator "${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/ipcortex/pbx/tests/emulator"; do
+    if [ -d "$candidate/ipcortex_emulator" ]; then
+        emulator_dir=$(cd "$candidate" && pwd)
+        break
+    fi
+done
+[ -n "$emulator_dir" ] || { echo "the emulator (tests/emulator) was not found" >&2; exit 1; }
 python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
 work=$(mktemp -d)
 PYTHONPATH=$emulator_dir "$python" -m ipcortex_emulator --port 0 --seed "$emulator_dir/seeds/default.yml" \
