@@ -90,7 +90,7 @@ ansible-playbook -i examples/inventory examples/site.yml --check --diff | tee bu
 writes_after=$(pbx writes)
 if ! grep -Eq 'changed=1 ' build/demo-drift.log \
         || [ "$(grep -c '^--- before: ' build/demo-drift.log)" != 1 ] \
-        || ! grep -q '^--- before: 000413d000020 ' build/demo-drift.log \
+        || ! grep -Eq '^--- before: 000413d000020( |$)' build/demo-drift.log \
         || ! grep -q '^-    "name": "Temp desk (do not use)",' build/demo-drift.log \
         || ! grep -q '^+    "name": "Acme sales 1",' build/demo-drift.log; then
     echo "make demo: the drift report did not show exactly the rename of 000413d00002." >&2
