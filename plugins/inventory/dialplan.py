@@ -190,6 +190,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     PbxClient,
     PbxError,
     check_auth_options,
+    connection_warnings,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput
 from ansible_collections.ipcortex.pbx.plugins.modules.dialplan_phone_info import list_active, with_details
@@ -257,6 +258,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             problem = 'concurrency must be 1 or more'
         if problem:
             raise AnsibleParserError('ipcortex.pbx.dialplan: %s' % problem)
+        for warning in connection_warnings(params):
+            self.display.warning('ipcortex.pbx.dialplan: %s' % warning)
         with PbxClient.from_params(dict(params, pool_size=concurrency)) as client:
             try:
                 listed = list_active(client, self.get_option('companies'))

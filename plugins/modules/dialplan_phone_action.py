@@ -165,6 +165,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     PbxError,
     check_auth_options,
     connection_argument_spec,
+    connection_warnings,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import read_rows
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, identity
@@ -218,6 +219,8 @@ def main():
     problem = check_auth_options(params)
     if problem:
         module.fail_json(msg=problem)
+    for warning in connection_warnings(params):
+        module.warn(warning)
     action = params['action']
     try:
         mac = identity(dict(mac=params['mac'], phoneid=params['phoneid']))[0]

@@ -207,6 +207,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     PbxError,
     check_auth_options,
     connection_argument_spec,
+    connection_warnings,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     SETTINGS,
@@ -339,6 +340,8 @@ def main():
         problem = 'concurrency must be 1 or more'
     if problem:
         module.fail_json(msg=problem)
+    for warning in connection_warnings(params):
+        module.warn(warning)
 
     phones, phone_types = [], []
     with PbxClient.from_params(dict(params, pool_size=params['concurrency'])) as client:

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""TLS with a self-signed certificate for the fleet module, the info module and the inventory plugin.
+
+(dialplan_phone is covered by test_tls.py.) The default refuses and says why, ca_path trusts the
+certificate, validate_certs false works and says so.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+
+import pytest
+import yaml
+
+from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_info, dialplan_phones
+
+from ipcortex_emulator.testing import EmulatorProcess, self_signed_certificate  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY  # pylint: disable=import-error
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAC = '000413aa0001'
+NOT_VERIFIED = 'the PBX certificate could not be verified'
+SAYS_SO = 'certificate is not verified'
+MODULES = [
+    (dialplan_phones, {'phones': [{'mac': MAC, 'name': 'Reception'}]}),
+    (dialplan_phone_info, {'details': True}),
+]
+
+
+@pytest.fixture(scope='module')
+def https_pbx(tmp_path_factory):
+    cert, key = self_signed_certificate(tmp_path_factory.mktemp('tls'))
+    with EmulatorProcess(cert=cert, key=key) as emulator:
+        emulator.cert = cert
+        yield emulator
+
+
+@pytest.mark.parametrize('module, args', MODULES, ids=['dialplan_phones', 'dialplan_phone_info'])
+def test_modules_refuse_an_unknown_certificate_and_trust_ca_path_or_validate_certs_false(run_module, https_pbx, module, args):
+    https_pbx.control.clear_log()
+    base = dict(args, url=https_pbx.url, api_key=SYSADMIN_KEY, retries=0)
+    refused = run_module(module, base)
+    assert refused['failed'] and NOT_VERIFIED in refused['msg'] and 'ca_path' in refused['msg']
+    assert https_pbx.control.log() == []
+    trusted = run_module(module, dict(base, ca_path=https_pbx.cert))
+    assert not trusted.get('failed'), trusted.get('msg')
+    assert not trusted.get('warnings')
+    insecure = run_module(module, dict(base, validate_certs=False))
+    assert not insecure.get('failed'), insecure.get('msg')
+    assert any(SAYS_SO in str(warning) for warning in insecure['warnings'])
+    assert 'InsecureRequestWarning' not in run_module.last_output
+    assert https_pbx.control.writes() == []
+
+
+def test_the_inventory_plugin_refuses_trusts_and_says_so(https_pbx, tmp_path):
+    sources = []
+    for name, options in (('refused', {}), ('trusted', {'ca_path': https_pbx.cert, 'prefix': 'trusted_'}),
+                          ('insecure', {'validate_certs': False, 'prefix': 'insecure_'})):
+        path = tmp_path / ('%s.dialplan.yml' % name)
+        path.write_text(yaml.safe_dump(dict({'plugin': 'ipcortex.pbx.dialplan', 'url': https_pbx.url, 'api_key': SYSADMIN_KEY,
+                                             'retries': 0, 'details': False}, **options)))
+        sources += ['-i', str(path)]
+    env = dict((key, value) for key, value in os.environ.items() if not key.startswith(('IPCORTEX_', 'ANSIBLE_')))
+    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, 'build', 'collections'), ANSIBLE_NOCOLOR='true',
+               ANSIBLE_INVENTORY_ENABLED='ipcortex.pbx.dialplan', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+               PATH=os.pathsep.join([os.path.join(REPO, '.venv', 'bin'), os.environ.get('PATH', '')]))
+    process = subprocess.run(['ansible-inventory', '--list'] + sources, env=env, capture_output=True, text=True, timeout=120, check=False)
+    listing = json.loads(process.stdout)
+    hostvars = listing['_meta']['hostvars'][MAC + '0']
+    assert 'trusted_company' in hostvars and 'insecure_company' in hostvars
+    assert "refused.dialplan.yml'" in process.stderr and NOT_VERIFIED in process.stderr
+    assert SAYS_SO in process.stderr
+    assert 'InsecureRequestWarning' not in process.stderr
