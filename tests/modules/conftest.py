@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
+from pbx_helpers import api  # pylint: disable=import-error
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(REPO, 'build', 'collections')
