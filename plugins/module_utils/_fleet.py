@@ -183,7 +183,14 @@ class Fleet(object):
 
     def _converge_one(self, desired, known):
         try:
-            outcome = converge(self.client, desired, check_mode=self.check_mode, **known)
+            try:
+                outcome = converge(self.client, desired, check_mode=self.check_mode, **known)
+            except NotPlannable:
+                if not known:
+                    raise
+                # The listing may not show every phone these credentials can name (another company's):
+                # read the phone itself before saying it does not exist.
+                outcome = converge(self.client, desired, check_mode=self.check_mode)
         except (InvalidInput, NotPlannable, ConvergeError, PbxError) as exc:
             return PhoneResult(desired, 'failed', msg=str(exc))
         return PhoneResult(desired, outcome.action, outcome.diff, phone=outcome.phone)
