@@ -32,13 +32,14 @@ def paths(pbx):
 # --- permissions ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize('module, args, fragments', [
-    (dialplan_phone, {'mac': GLOBEX_PHONE, 'name': 'Taken over'}, ['dialplan/read for phone %s failed: Permission denied' % GLOBEX_PHONE,
-                                                                  'may not act on this phone or company']),
+    (dialplan_phone, {'mac': GLOBEX_PHONE, 'name': 'Taken over'},
+     ['dialplan/read for phone %s failed: Permission denied' % GLOBEX_PHONE, 'may not act on this phone or company']),
     (dialplan_phone, {'mac': '0004130e00aa', 'company': 'acme', 'phone_type': 'snom320'}, ['dialplan/create', 'Permission denied']),
     (dialplan_phone, {'mac': ACME_PHONE, 'state': 'absent'}, ['dialplan/delete for phone %s failed: Permission denied' % ACME_PHONE]),
     (dialplan_phone, {'mac': ACME_PHONE, 'company': 'globex', 'reassign': True}, ['dialplan/assign', 'Permission denied']),
     (dialplan_phone_action, {'mac': GLOBEX_PHONE, 'action': 'reboot'}, ['dialplan/reboot', 'Permission denied']),
-    (dialplan_phones, {'phones': [{'mac': GLOBEX_PHONE, 'name': 'x'}, {'mac': ACME_PHONE, 'name': 'Reception'}]}, ['1 of 2 phones failed', 'dialplan/read for phone %s failed: Permission denied' % GLOBEX_PHONE]),
+    (dialplan_phones, {'phones': [{'mac': GLOBEX_PHONE, 'name': 'x'}, {'mac': ACME_PHONE, 'name': 'Reception'}]},
+     ['1 of 2 phones failed', 'dialplan/read for phone %s failed: Permission denied' % GLOBEX_PHONE]),
     (dialplan_phones, {'phones': [], 'state': 'overridden', 'companies': ['globex']}, ['dialplan/active', 'Permission denied']),
 ])
 def test_a_company_admin_is_refused_clearly_and_nothing_changes(pbx, run_module, module, args, fragments):

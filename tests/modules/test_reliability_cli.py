@@ -152,8 +152,8 @@ def secret_tasks(url):
     tasks = [
         ('success, api key', 'ipcortex.pbx.dialplan_phone', dict(key, mac=ACME_PHONE, name='Renamed by key')),
         ('success, session', 'ipcortex.pbx.dialplan_phone', dict(session, mac=ACME_PHONE, name='Renamed in a session', zone='US/Eastern')),
-        ('fleet, session', 'ipcortex.pbx.dialplan_phones', dict(session, phones=[{'mac': '0004130b0001', 'company': 'acme', 'phone_type': 'snom320'},
-                                                                                  {'mac': GLOBEX_PHONE, 'name': 'Fleet'}])),
+        ('fleet, session', 'ipcortex.pbx.dialplan_phones',
+         dict(session, phones=[{'mac': '0004130b0001', 'company': 'acme', 'phone_type': 'snom320'}, {'mac': GLOBEX_PHONE, 'name': 'Fleet'}])),
         ('info, session', 'ipcortex.pbx.dialplan_phone_info', dict(session, details=True)),
         ('newpass', 'ipcortex.pbx.dialplan_phone_action', dict(session, mac=ACME_PHONE, action='newpass')),
         ('wrong key', 'ipcortex.pbx.dialplan_phone', dict(key, api_key='wrong-key-S3CRET', mac=ACME_PHONE, name='x')),
