@@ -62,7 +62,7 @@ def mismatches(pbx, phones):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--phones', type=int, default=2000)
     parser.add_argument('--rate', type=float, default=0.2, help='share of requests that meet a fault')
     parser.add_argument('--rounds', type=int, default=3)

@@ -3,19 +3,8 @@
 # --check (which must write nothing and predict the change) and then for real.
 set -eux
 
-emulator_dir=$(cd ../../../emulator && pwd)
-python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
-work=$(mktemp -d)
-PYTHONPATH=$emulator_dir "$python" -m ipcortex_emulator --port 0 --seed "$emulator_dir/seeds/default.yml" \
-    --url-file "$work/url" > "$work/emulator.log" 2>&1 &
-emulator=$!
-trap 'kill "$emulator" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-    [ -s "$work/url" ] && break
-    sleep 0.1
-done
-IPCORTEX_URL=$(cat "$work/url")
-export IPCORTEX_URL IPCORTEX_API_KEY=sysadmin-key
+# shellcheck source=../setup_emulator/emulator.sh
+source ../setup_emulator/emulator.sh default.yml
 
 for step in create unchanged update static_ip reassign delete delete_again; do
     ansible-playbook "steps/$step.yml" --check --diff "$@"
