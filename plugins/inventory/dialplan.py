@@ -193,7 +193,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     connection_warnings,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput
-from ansible_collections.ipcortex.pbx.plugins.modules.dialplan_phone_info import list_active, with_details
+from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_active, with_details
 
 SECRET_OPTIONS = ('api_key', 'password')
 

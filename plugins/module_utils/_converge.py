@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
+from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import type_row
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     PHONE_TYPES,
     InvalidInput,
@@ -81,13 +82,7 @@ def live_phone_types(client):
         rows = client.phone_types()
     except PbxError:
         return None
-    names = set()
-    for row in rows:
-        if isinstance(row, dict):
-            row = row.get('phone_type') or row.get('id') or row.get('type') or row.get('name')
-        if row:
-            names.add(str(row))
-    return names or None
+    return set(type_row(row)['phone_type'] for row in rows if row) or None
 
 
 def desired_from_params(client, params, prefix='', phone_types_cache=None):

@@ -156,17 +156,9 @@ company:
   sample: acme
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    PbxClient,
-    PbxError,
-    check_auth_options,
-    connection_argument_spec,
-    connection_warnings,
-)
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import read_rows
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, identity
 
@@ -213,21 +205,13 @@ def main():
         required_one_of=[('mac', 'phoneid')],
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    problem = check_auth_options(params)
-    if problem:
-        module.fail_json(msg=problem)
-    for warning in connection_warnings(params):
-        module.warn(warning)
     action = params['action']
-    try:
-        mac = identity(dict(mac=params['mac'], phoneid=params['phoneid']))[0]
-    except InvalidInput as exc:
-        module.fail_json(msg=str(exc))
-
-    with PbxClient.from_params(params) as client:
+    with client_for_module(module) as client:
+        try:
+            mac = identity(dict(mac=params['mac'], phoneid=params['phoneid']))[0]
+        except InvalidInput as exc:
+            module.fail_json(msg=str(exc))
         try:
             reply = act(client, mac, action, module.check_mode)
         except PbxError as exc:

@@ -196,103 +196,11 @@ phone_types:
     - {phone_type: spa112, description: Linksys/Cisco SPA spa112 (2 ports), ports: 2}
 '''
 
-from concurrent.futures import ThreadPoolExecutor
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    PbxClient,
-    PbxError,
-    check_auth_options,
-    connection_argument_spec,
-    connection_warnings,
-)
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
-    SETTINGS,
-    InvalidInput,
-    identity,
-    normalize_row,
-    normalize_setting,
-    phoneid,
-    split_phoneid,
-)
-
-# Keys of a phone that dialplan_phone does not take: they describe, they do not configure.
-READ_ONLY_KEYS = ('phoneid', 'description', 'created')
-PHONE_KEYS = ('mac', 'port') + SETTINGS
-
-
-def phone_row(row, listed=None):
-    """A port row the PBX read, keyed and normalised as dialplan_phone's options, plus the read-only keys."""
-    normalized = normalize_row(row)
-    shown = dict((key, normalized[key]) for key in PHONE_KEYS if key in normalized)
-    shown['phoneid'] = phoneid(shown['mac'], shown['port'])
-    for key in ('description', 'created'):
-        if listed and key in listed:
-            shown[key] = listed[key]
-    return shown
-
-
-def listed_row(row):
-    """A row of the active or inactive listing, in the same keys (``type`` is the type's description)."""
-    mac, port = split_phoneid(row.get('phoneid', ''))
-    shown = {'mac': mac, 'port': port, 'phoneid': phoneid(mac, port)}
-    for key in ('company', 'phone_type'):
-        if key in row:
-            shown[key] = normalize_setting(key, row[key])
-    shown['description'] = row.get('type')
-    shown['created'] = row.get('created')
-    return shown
-
-
-def type_row(row):
-    """One readtypes entry; the vendor does not document its shape, so take the common spellings."""
-    if not isinstance(row, dict):
-        return {'phone_type': str(row)}
-    name = row.get('phone_type') or row.get('id') or row.get('type') or row.get('name')
-    shown = {'phone_type': str(name), 'description': row.get('description')}
-    if 'ports' in row:
-        shown['ports'] = row['ports']
-    return shown
-
-
-def read_device(client, mac, port=None):
-    return sorted((phone_row(row) for row in client.read_phone(mac, port)), key=lambda row: row['port'])
-
-
-def list_active(client, companies=None):
-    if companies:
-        scope = {'company': companies[0] if len(companies) == 1 else list(companies)}
-    else:
-        scope = None
-    return [listed_row(row) for row in client.call('active', scope).get('values') or []]
-
-
-def list_waiting(client):
-    return [listed_row(row) for row in client.waiting_phones()]
-
-
-def with_details(client, listed, concurrency=8):
-    """The listed rows with every setting: one read per device, ``concurrency`` at a time over the client's pool.
-
-    A device deleted between the listing and its read is left out.
-    """
-    macs = []
-    for entry in listed:
-        if entry['mac'] not in macs:
-            macs.append(entry['mac'])
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        reads = dict(zip(macs, pool.map(client.read_phone, macs)))
-    detailed = []
-    for entry in listed:
-        for row in reads[entry['mac']]:
-            if int(row.get('port') or 0) == entry['port']:
-                detailed.append(phone_row(row, entry))
-                break
-    return detailed
-
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
+from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_active, list_waiting, read_device, type_row, with_details
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, identity
 
 def argument_spec():
     spec = connection_argument_spec()
@@ -330,21 +238,14 @@ def main():
         mutually_exclusive=[('mac', 'phoneid', 'company', 'inactive'), ('inactive', 'details')],
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
-    problem = check_auth_options(params)
-    if not problem and params['port'] is not None and not (params['mac'] or params['phoneid']):
-        problem = 'port: give it with mac (or phoneid); it selects a port row of that device'
-    if not problem and params['concurrency'] < 1:
-        problem = 'concurrency must be 1 or more'
-    if problem:
-        module.fail_json(msg=problem)
-    for warning in connection_warnings(params):
-        module.warn(warning)
+    if params['port'] is not None and not (params['mac'] or params['phoneid']):
+        module.fail_json(msg='port: give it with mac (or phoneid); it selects a port row of that device')
+    if params['concurrency'] < 1:
+        module.fail_json(msg='concurrency must be 1 or more')
 
     phones, phone_types = [], []
-    with PbxClient.from_params(dict(params, pool_size=params['concurrency'])) as client:
+    with client_for_module(module, pool_size=params['concurrency']) as client:
         try:
             if wants_phones(params):
                 phones = read_phones(client, params)
