@@ -23,6 +23,7 @@ author:
   - IPCortex (@ipcortex)
 extends_documentation_fragment:
   - ipcortex.pbx.connection
+  - ipcortex.pbx.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -32,13 +33,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the managed settings before and after; a create shows every setting it sets, a delete what is removed.
-  platform:
-    support: full
-    platforms: IPCortex PBX (REST API 6.3.10 or later)
-  action_group:
-    support: full
-    membership:
-      - ipcortex.pbx.dialplan
 options:
   mac:
     description:

@@ -22,6 +22,7 @@ author:
   - IPCortex (@ipcortex)
 extends_documentation_fragment:
   - ipcortex.pbx.connection
+  - ipcortex.pbx.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -38,13 +39,6 @@ attributes:
     description: Running the task again with the same options acts again.
     support: none
     details: Every run that finds the phone acts again and reports a change; guard the task (for example with C(when)) to act once.
-  platform:
-    support: full
-    platforms: IPCortex PBX (REST API 6.3.10 or later)
-  action_group:
-    support: full
-    membership:
-      - ipcortex.pbx.dialplan
 options:
   mac:
     description:

@@ -26,6 +26,7 @@ author:
   - IPCortex (@ipcortex)
 extends_documentation_fragment:
   - ipcortex.pbx.connection
+  - ipcortex.pbx.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -35,13 +36,6 @@ attributes:
   diff_mode:
     support: N/A
     details: The module never changes anything.
-  platform:
-    support: full
-    platforms: IPCortex PBX (REST API 6.3.10 or later)
-  action_group:
-    support: full
-    membership:
-      - ipcortex.pbx.dialplan
 options:
   mac:
     description:

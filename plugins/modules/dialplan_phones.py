@@ -23,6 +23,7 @@ author:
   - IPCortex (@ipcortex)
 extends_documentation_fragment:
   - ipcortex.pbx.connection
+  - ipcortex.pbx.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -32,13 +33,6 @@ attributes:
   diff_mode:
     support: full
     details: One diff per changed phone, headed by its phoneid.
-  platform:
-    support: full
-    platforms: IPCortex PBX (REST API 6.3.10 or later)
-  action_group:
-    support: full
-    membership:
-      - ipcortex.pbx.dialplan
 options:
   phones:
     description:
