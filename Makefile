@@ -31,7 +31,7 @@ PYTEST_SUITES := tests/contract tests/modules
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help test demo venv shellcheck collection-link sanity units integration pytest lint \
-	docs-lint changelog-lint build importer molecule clean
+	docs-lint changelog-lint build importer molecule clean docs ee
 
 help:
 	@echo "make demo    converge the sample fleet against the PBX emulator (twice: nothing changes the second time)"
@@ -39,6 +39,8 @@ help:
 	@echo "             build, importer, molecule, pytest"
 	@echo "One check alone: make sanity | units | integration | pytest | lint | docs-lint |"
 	@echo "                 changelog-lint | build | importer | molecule.  make clean removes outputs."
+	@echo "make docs    build the docs site into build/docsite/build/html (antsibull-docs + Sphinx)"
+	@echo "make ee      write the AWX execution environment's build context into build/ee (ansible-builder)"
 
 # Sequential on purpose: the first failing check stops the run, and the pytest suites come
 # last so the run ends with pytest's summary line.
@@ -50,6 +52,8 @@ test:
 	@$(MAKE) --no-print-directory docs-lint
 	@$(MAKE) --no-print-directory changelog-lint
 	@$(MAKE) --no-print-directory importer
+	@$(MAKE) --no-print-directory docs
+	@$(MAKE) --no-print-directory ee
 	@$(MAKE) --no-print-directory molecule
 	@$(MAKE) --no-print-directory pytest
 
@@ -105,6 +109,19 @@ importer: build
 	cd $(DIST) && $(TOOL_ENV) $(BIN)/python -m galaxy_importer.main $(notdir $(TARBALL)) \
 		| tee importer.log
 	@! grep -q '^ERROR' $(DIST)/importer.log
+
+# The docs site (plugin pages and the guides in docs/docsite/rst/), offline; any warning fails.
+docs: venv collection-link
+	$(TOOL_ENV) docs/build.sh $(CURDIR)/build/docsite
+
+# The execution environment's build context (building the image needs podman or docker).
+ee: build
+	rm -rf build/ee
+	$(BIN)/ansible-builder create -f execution-environment.yml --context build/ee --output-filename Containerfile
+	test -s build/ee/Containerfile
+	test -s build/ee/_build/collections/$(notdir $(TARBALL))
+	grep -q '^requests' build/ee/_build/requirements.txt
+	grep -q 'collections/$(notdir $(TARBALL))' build/ee/_build/requirements.yml
 
 molecule: venv collection-link
 	$(TOOL_ENV) $(BIN)/molecule test --all
