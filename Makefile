@@ -36,7 +36,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make demo    converge the sample fleet against the PBX emulator (twice: nothing changes the second time)"
 	@echo "make test    run every check: sanity, units, integration, lint, docs-lint, changelog-lint,"
-	@echo "             build, importer, molecule, pytest"
+	@echo "             build, importer, docs, ee, molecule, pytest"
 	@echo "One check alone: make sanity | units | integration | pytest | lint | docs-lint |"
 	@echo "                 changelog-lint | build | importer | molecule.  make clean removes outputs."
 	@echo "make docs    build the docs site into build/docsite/build/html (antsibull-docs + Sphinx)"
