@@ -104,11 +104,12 @@ build: venv
 	@mkdir -p $(DIST)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) .
 
-# galaxy-importer exits 0 even when it logs errors: fail on any ERROR line as well.
+# galaxy-importer exits 0 even when it logs errors: fail on any ERROR or WARNING line as well.
 importer: build
 	cd $(DIST) && $(TOOL_ENV) $(BIN)/python -m galaxy_importer.main $(notdir $(TARBALL)) \
 		| tee importer.log
 	@! grep -q '^ERROR' $(DIST)/importer.log
+	@! grep -q '^WARNING' $(DIST)/importer.log
 
 # The docs site (plugin pages and the guides in docs/docsite/rst/), offline; any warning fails.
 docs: venv collection-link
