@@ -51,7 +51,8 @@ def clean_env(**extra):
 
 
 def run(args, cwd, env):
-    process = subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    process = subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                             check=False)
     assert process.returncode == 0, process.stdout
     return process.stdout
 
