@@ -196,6 +196,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxErr
 from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_active, list_waiting, read_device, type_row, with_details
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, identity
 
+
 def argument_spec():
     spec = connection_argument_spec()
     spec.update(

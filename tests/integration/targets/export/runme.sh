@@ -5,14 +5,17 @@ set -eux
 
 # shellcheck source=../setup_emulator/emulator.sh
 source ../setup_emulator/emulator.sh demo.yml
+# Set by emulator.sh, which shellcheck does not follow here.
+# shellcheck disable=SC2154
+work=$emulator_work
 
-ansible-playbook ipcortex.pbx.export -e "export_dir=$emulator_work/inventory" "$@"
-ansible-playbook check_export.yml -e "export_dir=$emulator_work/inventory" "$@"
+ansible-playbook ipcortex.pbx.export -e "export_dir=$work/inventory" "$@"
+ansible-playbook check_export.yml -e "export_dir=$work/inventory" "$@"
 
-ansible-playbook -i "$emulator_work/inventory" converge.yml -e '{"expected_writes": []}' --check "$@"
-ansible-playbook -i "$emulator_work/inventory" converge.yml -e '{"expected_writes": []}' "$@"
+ansible-playbook -i "$work/inventory" converge.yml -e '{"expected_writes": []}' --check "$@"
+ansible-playbook -i "$work/inventory" converge.yml -e '{"expected_writes": []}' "$@"
 
-sed -i 's/phone_name: "Acme sales 1"/phone_name: "Acme sales one"/' "$emulator_work/inventory/acme.yml"
-ansible-playbook -i "$emulator_work/inventory" converge.yml --check --diff -e '{"expected_writes": []}' "$@"
-ansible-playbook -i "$emulator_work/inventory" converge.yml --diff \
+sed -i 's/phone_name: "Acme sales 1"/phone_name: "Acme sales one"/' "$work/inventory/acme.yml"
+ansible-playbook -i "$work/inventory" converge.yml --check --diff -e '{"expected_writes": []}' "$@"
+ansible-playbook -i "$work/inventory" converge.yml --diff \
     -e '{"expected_writes": [{"verb": "update", "scope": {"mac": "000413d00002", "port": 0}, "keys": ["name"]}]}' "$@"
