@@ -203,6 +203,37 @@ def requests_login(url):
 
 # --- a run killed half-way ------------------------------------------------------------------
 
+def descendants(pid):
+    """Every process below ``pid``, from /proc (Ansible's workers leave its process group)."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry, encoding='ascii', errors='replace') as stat:
+                    parent = int(stat.read().rsplit(')', 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def kill_process_tree(process):
+    """SIGKILL a run and its workers, as a power cut would, and leave nothing behind."""
+    doomed = descendants(process.pid)
+    os.killpg(process.pid, signal.SIGKILL)
+    for pid in doomed:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait()
+
+
 def test_a_run_killed_half_way_converges_when_started_again(pbx, tmp_path):
     phones = [{'mac': '0004130a%04x' % number, 'company': 'acme', 'phone_type': 'snom320', 'name': 'Desk %d' % number,
                'zone': 'Europe/Paris', 'ip_addr': '10.1.0.%d/24' % (number + 1), 'ip_gateway': '10.1.0.254', 'ip_dns1': '10.1.0.53',
@@ -219,8 +250,7 @@ def test_a_run_killed_half_way_converges_when_started_again(pbx, tmp_path):
         while len(pbx.control.writes()) < 40 and process.poll() is None:
             time.sleep(0.05)
     finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_process_tree(process)
     written = len(pbx.control.writes())
     assert 40 <= written < 160, 'the run was not killed half-way'
     pbx.control.clear_faults()
