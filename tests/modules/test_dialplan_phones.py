@@ -189,3 +189,14 @@ def test_concurrency_is_bounded_and_results_keep_their_order(pbx, fleet):
     result = fleet(declared(20), concurrency=3)
     assert [r['mac'] for r in result['results']] == macs(20)
     assert result['summary']['created'] == 20
+
+
+def test_deleted_demotes_waiting_phones_asking_for_the_list_once(pbx, fleet):
+    waiting = sorted(set(row['phoneid'][:12] for row in api(pbx.url, 'inactive')['values']))
+    fleet(declared(2))
+    pbx.control.clear_log()
+    result = fleet([{'mac': mac} for mac in waiting + macs(2)], state='deleted')
+    assert [r['action'] for r in result['results']] == ['demoted'] * len(waiting) + ['deleted'] * 2
+    assert verbs(pbx).count('inactive') == 1 + len(waiting)  # the listing, then one check after each demote
+    assert sorted(entry['verb'] for entry in pbx.control.writes()) == ['delete'] * 2 + ['demote'] * len(waiting)
+    assert api(pbx.url, 'inactive')['values'] == []
