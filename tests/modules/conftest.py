@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from pbx_helpers import api  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(REPO, 'build', 'collections')
@@ -74,3 +74,14 @@ def phone(pbx):
         pbx.control.clear_log()
         return mac
     return make
+
+
+@pytest.fixture
+def call_module(pbx, run_module):
+    """Runs a module against the reset emulator, with the System-Admin's key unless a username is given."""
+    def run(module, check_mode=False, diff=True, **args):
+        args.setdefault('url', pbx.url)
+        if 'username' not in args:
+            args.setdefault('api_key', SYSADMIN_KEY)
+        return run_module(module, args, check_mode=check_mode, diff=diff)
+    return run

@@ -24,3 +24,8 @@ def api(url, verb, scope=None, values=None, key=SYSADMIN_KEY):
     reply = requests.post('%s/rest/dialplan/%s/' % (url, verb), json=body, timeout=10).json()
     assert reply['result'] == 'success', reply
     return reply
+
+
+def verbs(pbx):
+    """The verbs of every request the emulator logged since it was last cleared."""
+    return [entry['verb'] for entry in pbx.control.log()]

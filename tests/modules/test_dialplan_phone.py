@@ -9,28 +9,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
 import pytest
 
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone
 
-from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, api, verbs  # pylint: disable=import-error
 
 MAC = '000413cc0001'
 IP_KEYS = ['ip_addr', 'ip_dns1', 'ip_dns2', 'ip_domain', 'ip_gateway']
 
 
 @pytest.fixture
-def converge(pbx, run_module):
-    def run(check_mode=False, diff=True, **args):
-        args.setdefault('url', pbx.url)
-        if 'username' not in args:
-            args.setdefault('api_key', SYSADMIN_KEY)
-        return run_module(dialplan_phone, args, check_mode=check_mode, diff=diff)
-    return run
-
-
-def verbs(pbx):
-    return [entry['verb'] for entry in pbx.control.log()]
+def converge(pbx, call_module):
+    return functools.partial(call_module, dialplan_phone)
 
 
 def writes(pbx):

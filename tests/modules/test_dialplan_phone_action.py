@@ -9,11 +9,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
 import pytest
 
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_action
 
-from pbx_helpers import SYSADMIN_KEY  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, verbs  # pylint: disable=import-error
 
 DESK = '000413aa0001'      # seeded: acme, one port
 ATA = '000e08aa0003'       # seeded: acme, spa112 with ports 0 and 1
@@ -23,19 +25,9 @@ COUNTER = {'reboot': 'reboots', 'newpass': 'newpass_count'}
 
 
 @pytest.fixture
-def act(pbx, run_module):
+def act(pbx, call_module):
     pbx.control.clear_log()
-
-    def run(check_mode=False, **args):
-        args.setdefault('url', pbx.url)
-        if 'username' not in args:
-            args.setdefault('api_key', SYSADMIN_KEY)
-        return run_module(dialplan_phone_action, args, check_mode=check_mode)
-    return run
-
-
-def verbs(pbx):
-    return [entry['verb'] for entry in pbx.control.log()]
+    return functools.partial(call_module, dialplan_phone_action)
 
 
 def counters(pbx, mac):

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import threading
 
 import pytest
@@ -17,7 +18,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxCli
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import SETTINGS
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone, dialplan_phone_info, dialplan_phones
 
-from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, api, verbs  # pylint: disable=import-error
 
 ATA = '000e08aa0003'
 ACME = ['000413aa00010', '000413aa00020', '000e08aa00030', '000e08aa00031']
@@ -29,19 +30,9 @@ READ_ONLY = ('phoneid', 'description', 'created')
 
 
 @pytest.fixture
-def info(pbx, run_module):
+def info(pbx, call_module):
     pbx.control.clear_log()
-
-    def run(check_mode=False, **args):
-        args.setdefault('url', pbx.url)
-        if 'username' not in args:
-            args.setdefault('api_key', SYSADMIN_KEY)
-        return run_module(dialplan_phone_info, args, check_mode=check_mode)
-    return run
-
-
-def verbs(pbx):
-    return [entry['verb'] for entry in pbx.control.log()]
+    return functools.partial(call_module, dialplan_phone_info)
 
 
 def ids(result):

@@ -13,15 +13,13 @@ import pytest
 
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phones
 
-from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
+from pbx_helpers import api, verbs  # pylint: disable=import-error
 
 
 @pytest.fixture
-def fleet(pbx, run_module):
-    def run(phones, check_mode=False, diff=True, **args):
-        args.setdefault('url', pbx.url)
-        args.setdefault('api_key', SYSADMIN_KEY)
-        return run_module(dialplan_phones, dict(args, phones=phones), check_mode=check_mode, diff=diff)
+def fleet(call_module):
+    def run(phones, **args):
+        return call_module(dialplan_phones, phones=phones, **args)
     return run
 
 
@@ -36,10 +34,6 @@ def declared(count, **settings):
 
 def log(pbx):
     return pbx.control.log()
-
-
-def verbs(pbx):
-    return [entry['verb'] for entry in log(pbx)]
 
 
 def test_create_then_no_op_with_one_listing_and_one_read_per_phone(pbx, fleet):

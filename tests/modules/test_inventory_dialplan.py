@@ -18,7 +18,7 @@ import yaml
 
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_info
 
-from pbx_helpers import SYSADMIN_KEY  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, verbs  # pylint: disable=import-error
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ATA = '000e08aa0003'
@@ -109,10 +109,6 @@ def groups(listing):
 
 def hostvars(listing):
     return listing['_meta']['hostvars']
-
-
-def verbs(pbx):
-    return [entry['verb'] for entry in pbx.control.log()]
 
 
 # --- what the inventory holds --------------------------------------------------------------

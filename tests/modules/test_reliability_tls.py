@@ -3,10 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""TLS with a self-signed certificate for the fleet module, the info module and the inventory plugin.
+"""TLS against the emulator over HTTPS with a self-signed certificate, for every module and the inventory plugin.
 
-(dialplan_phone is covered by test_tls.py.) The default refuses and says why, ca_path trusts the
-certificate, validate_certs false works and says so.
+The default refuses and says why, ca_path trusts the certificate, validate_certs false works and says so.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,7 +19,7 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_info, dialplan_phones
+from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone, dialplan_phone_info, dialplan_phones
 
 from ipcortex_emulator.testing import EmulatorProcess, self_signed_certificate  # pylint: disable=import-error
 from pbx_helpers import SYSADMIN_KEY  # pylint: disable=import-error
@@ -79,3 +78,28 @@ def test_the_inventory_plugin_refuses_trusts_and_says_so(https_pbx, tmp_path):
     assert "refused.dialplan.yml'" in process.stderr and NOT_VERIFIED in process.stderr
     assert SAYS_SO in process.stderr
     assert 'InsecureRequestWarning' not in process.stderr
+
+
+def run(run_module, https_pbx, **args):
+    return run_module(dialplan_phone, dict(dict(url=https_pbx.url, api_key=SYSADMIN_KEY, mac=MAC), **args))
+
+
+def test_an_unknown_certificate_is_refused_and_the_reason_given(run_module, https_pbx):
+    result = run(run_module, https_pbx)
+    assert result['failed']
+    assert 'TLS failed for %s/rest/dialplan/read/: the PBX certificate could not be verified' % https_pbx.url in result['msg']
+    assert 'ca_path' in result['msg']
+
+
+def test_ca_path_trusts_the_certificate(run_module, https_pbx):
+    result = run(run_module, https_pbx, ca_path=https_pbx.cert)
+    assert 'phone' in result, result.get('msg')
+    assert result['changed'] is False and result['phone']['mac'] == MAC
+    assert not result.get('warnings')
+
+
+def test_validate_certs_false_works_and_says_so(run_module, https_pbx):
+    result = run(run_module, https_pbx, validate_certs=False)
+    assert result['changed'] is False
+    assert any('certificate is not verified' in str(warning) for warning in result['warnings'])
+    assert 'InsecureRequestWarning' not in run_module.last_output

@@ -7,7 +7,9 @@
 and serves the control API. server.py adds HTTP and the faults that need a socket.
 """
 
+import contextlib
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -109,8 +111,22 @@ class Emulator:
         self.log = RequestLog()
         self.status_200 = status_200
         self.cookie_flags = "; Path=/; HttpOnly" + ("; Secure" if secure else "")
+        self._in_flight = 0
+        self._idle = threading.Condition()
         if not store.is_seeded():
             store.load(load_seed(seed_path))
+
+    @contextlib.contextmanager
+    def serving(self):
+        """Counts a /rest/ request while it is served, so that a reset can wait for stragglers."""
+        with self._idle:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
 
     def parse(self, method, path, raw):
         return parse_call(method, path, raw, self.dialplan.verbs)
@@ -196,7 +212,13 @@ class Emulator:
         return {"result": "success"}
 
     def _reset(self, body):
-        """Back to the seed (the start seed, or ``{"seed": path}``): no sessions, log or faults."""
+        """Back to the seed (the start seed, or ``{"seed": path}``): no sessions, log or faults.
+
+        Waits (up to a minute) for requests still being served, such as a stall a client gave up
+        on, so that none of them lands in the fresh state or log.
+        """
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=60)
         seed = load_seed(body.get("seed") or self.seed_path)
         self.store.load(seed)
         self.auth.clear()

@@ -67,6 +67,10 @@ class Handler(BaseHTTPRequestHandler):
             self._rest(method, path, raw)
 
     def _rest(self, method, path, raw):
+        with self.server.app.serving():
+            self._serve_rest(method, path, raw)
+
+    def _serve_rest(self, method, path, raw):
         app = self.server.app
         call = app.parse(method, path, raw)
         delay = app.faults.latency(call.verb)
