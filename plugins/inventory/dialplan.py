@@ -260,7 +260,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('ipcortex.pbx.dialplan: %s' % problem)
         for warning in connection_warnings(params):
             self.display.warning('ipcortex.pbx.dialplan: %s' % warning)
-        with PbxClient.from_params(dict(params, pool_size=concurrency)) as client:
+        with PbxClient.from_params(params, pool_size=concurrency) as client:
             try:
                 listed = list_active(client, self.get_option('companies'))
                 if not self.get_option('details'):

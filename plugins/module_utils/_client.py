@@ -98,7 +98,7 @@ def client_for_module(module, pool_size=10):
         module.fail_json(msg=problem)
     for warning in connection_warnings(module.params):
         module.warn(warning)
-    return PbxClient.from_params(dict(module.params, pool_size=pool_size))
+    return PbxClient.from_params(module.params, pool_size)
 
 
 def connection_warnings(params):
@@ -156,7 +156,7 @@ class PbxClient(object):
     """
 
     def __init__(self, url, api_key=None, username=None, password=None, validate_certs=True, ca_path=None,
-                 timeout=30, retries=3, sleep=None, pool_size=10, **_ignored):
+                 timeout=30, retries=3, sleep=None, pool_size=10):
         self.base_url = url.rstrip('/')
         self.api_key = api_key
         self.username = username
@@ -166,7 +166,6 @@ class PbxClient(object):
         self.sleep = sleep or _sleep
         self.requests_sent = 0
         self.writes_applied = 0
-        self.validate_certs = validate_certs
         self._logged_in = False
         self._session_generation = 0
         # Threads of a fleet run share the session: one login at a time, counters under a lock.
@@ -184,8 +183,9 @@ class PbxClient(object):
         self.session.headers.update({'Accept': 'application/json'})
 
     @classmethod
-    def from_params(cls, params):
-        return cls(**dict((key, params.get(key)) for key in CONNECTION_OPTIONS))
+    def from_params(cls, params, pool_size=10):
+        """A client from the connection options; ``pool_size`` keep-alive connections for parallel calls."""
+        return cls(pool_size=pool_size, **dict((key, params.get(key)) for key in CONNECTION_OPTIONS))
 
     def __enter__(self):
         return self

@@ -66,3 +66,10 @@ def test_failure_kinds(status, message, kind):
 ])
 def test_describe_scope(scope, text):
     assert _client.describe_scope(scope) == text
+
+
+@pytest.mark.parametrize('pool_size', [1, 8, 32])
+def test_the_connection_pool_fits_the_concurrency(pool_size):
+    client = _client.PbxClient.from_params({'url': 'https://pbx.example.com/', 'api_key': 'k'}, pool_size=pool_size)
+    assert client.session.get_adapter('https://pbx.example.com/')._pool_maxsize == pool_size
+    assert client.base_url == 'https://pbx.example.com'
