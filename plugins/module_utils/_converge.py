@@ -105,18 +105,22 @@ def read_rows(client, mac):
     return sorted((normalize_row(row) for row in client.read_phone(mac)), key=lambda row: row['port'])
 
 
-def waiting_rows(client, mac):
-    """The phone's rows in the list of phones waiting to be provisioned.
+def waiting_list(client):
+    """Every row of the list of phones waiting to be provisioned.
 
     Credentials that may not see that list may not promote either: for them nothing waits.
     """
     try:
-        waiting = client.waiting_phones()
+        return client.waiting_phones()
     except PbxError as exc:
         if exc.kind != 'permission':
             raise
         return []
-    return [row for row in waiting if str(row.get('phoneid', ''))[:12].lower() == mac]
+
+
+def waiting_rows(client, mac):
+    """The phone's rows in the list of phones waiting to be provisioned."""
+    return [row for row in waiting_list(client) if str(row.get('phoneid', ''))[:12].lower() == mac]
 
 
 def converge(client, desired, check_mode=False, waiting=None, rows=None):

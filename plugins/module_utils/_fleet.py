@@ -17,7 +17,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params
+from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params, waiting_list
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     DesiredPhone,
     InvalidInput,
@@ -118,13 +118,7 @@ class Fleet(object):
             pid = str(row.get('phoneid', ''))
             self.active.setdefault(pid[:12].lower(), []).append(row)
         if any(desired.mac not in self.active for desired in self.fleet):
-            try:
-                waiting = self.client.waiting_phones()
-            except PbxError as exc:
-                if exc.kind != 'permission':
-                    raise
-                waiting = []
-            for row in waiting:
+            for row in waiting_list(self.client):
                 self.waiting.setdefault(str(row.get('phoneid', ''))[:12].lower(), []).append(row)
 
     def unlisted(self):
