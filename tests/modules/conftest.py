@@ -15,10 +15,8 @@ import sys
 
 import pytest
 
-from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
+from pbx_helpers import COLLECTIONS, REPO, SYSADMIN_KEY, api  # pylint: disable=import-error
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COLLECTIONS = os.path.join(REPO, 'build', 'collections')
 LINK = os.path.join(COLLECTIONS, 'ansible_collections', 'ipcortex', 'pbx')
 
 if not os.path.exists(LINK):

@@ -9,9 +9,27 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import sys
+
 import requests
 
 SYSADMIN_KEY = 'sysadmin-key'
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS = os.path.join(REPO, 'build', 'collections')
+# The virtual environment running the tests holds ansible-playbook, ansible-inventory...
+BIN = os.path.dirname(sys.executable)
+
+
+def ansible_env(tmp_path=None, **extra):
+    """The environment of an Ansible command a test runs: this venv's tools, the collection tree,
+    nothing inherited from the caller's IPCORTEX_* or ANSIBLE_* settings."""
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('IPCORTEX_', 'ANSIBLE_')))
+    env.update(PATH=BIN + os.pathsep + os.environ.get('PATH', ''), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR='true')
+    if tmp_path is not None:
+        env['ANSIBLE_LOCAL_TEMP'] = str(tmp_path / 'tmp')
+    env.update(extra)
+    return env
 
 
 def api(url, verb, scope=None, values=None, key=SYSADMIN_KEY):

@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import sys
 
 import ansible_runner
 import pytest
@@ -23,11 +22,9 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ipcortex_emulator.testing import EmulatorProcess, self_signed_certificate  # pylint: disable=import-error
-from pbx_helpers import api  # pylint: disable=import-error
+from pbx_helpers import BIN, COLLECTIONS, REPO, api  # pylint: disable=import-error
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CREDENTIAL_TYPE = os.path.join(REPO, 'extensions', 'awx', 'credential_type.yml')
-COLLECTIONS = os.path.join(REPO, 'build', 'collections')
 CONVERGE_TASK = 'Converge the declared handsets on the PBX'
 MAC = '000413ee0001'
 
@@ -73,7 +70,7 @@ def run_job(tmp_path, env, cmdline=None):
     (private_data_dir / 'project').mkdir(parents=True, exist_ok=True)
     (private_data_dir / 'project' / 'playbook.yml').write_text(PLAYBOOK)
     envvars = dict(env, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
-                   PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
+                   PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
     runner = ansible_runner.run(private_data_dir=str(private_data_dir), playbook='playbook.yml', envvars=envvars,
                                 cmdline=cmdline, quiet=True)
     return runner, list(runner.events)

@@ -12,13 +12,11 @@ __metaclass__ = type
 import glob
 import os
 import subprocess
-import sys
 import tarfile
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.dirname(sys.executable)
+from pbx_helpers import BIN, REPO, ansible_env  # pylint: disable=import-error
 
 PLAYBOOK = """---
 - name: Use the installed collection
@@ -43,13 +41,6 @@ PLAYBOOK = """---
 """
 
 
-def clean_env(**extra):
-    env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('IPCORTEX_', 'ANSIBLE_')))
-    env['PATH'] = BIN + os.pathsep + env.get('PATH', '')
-    env.update(extra)
-    return env
-
-
 def run(args, cwd, env):
     process = subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                              check=False)
@@ -61,10 +52,11 @@ def run(args, cwd, env):
 def installed(tmp_path_factory):
     """Build the tarball from the working tree and install it into an empty collections path."""
     work = tmp_path_factory.mktemp('install')
-    env = clean_env()
+    collections = work / 'collections'
+    # Only the empty path: with the development tree visible, install would find it there and do nothing.
+    env = ansible_env(ANSIBLE_COLLECTIONS_PATH=str(collections))
     run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--output-path', str(work / 'dist'), REPO], str(work), env)
     tarball, = glob.glob(str(work / 'dist' / 'ipcortex-pbx-*.tar.gz'))
-    collections = work / 'collections'
     run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(collections), tarball], str(work), env)
     return tarball, collections, work
 
@@ -84,7 +76,7 @@ def test_the_tarball_ships_what_users_need_and_no_development_files(installed):
 
 def test_ansible_doc_reads_the_installed_module(installed):
     collections, work = installed[1], installed[2]
-    env = clean_env(ANSIBLE_COLLECTIONS_PATH=str(collections))
+    env = ansible_env(ANSIBLE_COLLECTIONS_PATH=str(collections))
     out = run([os.path.join(BIN, 'ansible-doc'), 'ipcortex.pbx.dialplan_phone'], str(work), env)
     assert str(collections / 'ansible_collections' / 'ipcortex' / 'pbx' / 'plugins' / 'modules' / 'dialplan_phone.py') in out
     out = run([os.path.join(BIN, 'ansible-doc'), '-t', 'role', 'ipcortex.pbx.handsets'], str(work), env)
@@ -94,7 +86,7 @@ def test_ansible_doc_reads_the_installed_module(installed):
 def test_a_playbook_runs_from_the_installed_collection(installed, pbx):
     collections, work = installed[1], installed[2]
     (work / 'site.yml').write_text(PLAYBOOK)
-    env = clean_env(ANSIBLE_COLLECTIONS_PATH=str(collections), IPCORTEX_URL=pbx.url, IPCORTEX_API_KEY='sysadmin-key')
+    env = ansible_env(ANSIBLE_COLLECTIONS_PATH=str(collections), IPCORTEX_URL=pbx.url, IPCORTEX_API_KEY='sysadmin-key')
     out = run([os.path.join(BIN, 'ansible-playbook'), 'site.yml'], str(work), env)
     assert 'changed=2' in out
     assert len([entry for entry in pbx.control.writes() if entry['verb'] == 'create']) == 2

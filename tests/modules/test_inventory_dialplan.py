@@ -10,7 +10,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import subprocess
 
 import pytest
@@ -18,9 +17,8 @@ import yaml
 
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_info
 
-from pbx_helpers import SYSADMIN_KEY, verbs  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, ansible_env, verbs  # pylint: disable=import-error
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ATA = '000e08aa0003'
 ACME = ['000413aa00010', '000413aa00020', '000e08aa00030', '000e08aa00031']
 GLOBEX = ['0004f2bb00020', '001565bb00010']
@@ -62,14 +60,7 @@ class Inventory(object):
     def __init__(self, pbx, tmp_path):
         self.pbx = pbx
         self.tmp_path = tmp_path
-        self.env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('IPCORTEX_', 'ANSIBLE_')))
-        self.env.update(
-            ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, 'build', 'collections'),
-            PATH=os.pathsep.join([os.path.join(REPO, '.venv', 'bin'), os.environ.get('PATH', '')]),
-            ANSIBLE_INVENTORY_UNPARSED_FAILED='true',
-            ANSIBLE_NOCOLOR='true',
-            ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
-        )
+        self.env = ansible_env(tmp_path, ANSIBLE_INVENTORY_UNPARSED_FAILED='true')
         self.stderr = ''
         self.stdout = ''
 

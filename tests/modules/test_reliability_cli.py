@@ -24,10 +24,8 @@ import time
 import pytest
 import yaml
 
-from pbx_helpers import SYSADMIN_KEY, api  # pylint: disable=import-error
+from pbx_helpers import COLLECTIONS, SYSADMIN_KEY, ansible_env, api  # pylint: disable=import-error
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(REPO, '.venv', 'bin')
 SECRETS = (SYSADMIN_KEY, 'admin-pass', 'acme-admin-key', 'wrong-key-S3CRET', 'wrong-pass-S3CRET')
 # The emulator's session cookie: 32 hex digits (a MAC is 12, a phoneid 13).
 COOKIE_SHAPE = re.compile(r'(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])')
@@ -37,16 +35,7 @@ REFUSED_PHONE = '001565bb0001'
 
 
 def cli_env(tmp_path, **extra):
-    env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('IPCORTEX_', 'ANSIBLE_')))
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, 'build', 'collections'),
-        PATH=os.pathsep.join([BIN, os.environ.get('PATH', '')]),
-        ANSIBLE_NOCOLOR='true',
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
-        ANSIBLE_HOME=str(tmp_path / 'ansible-home'),
-        ANSIBLE_RETRY_FILES_ENABLED='false',
-        ANSIBLE_PIPELINING='true',
-    )
+    env = ansible_env(tmp_path, ANSIBLE_HOME=str(tmp_path / 'ansible-home'), ANSIBLE_RETRY_FILES_ENABLED='false', ANSIBLE_PIPELINING='true')
     env.update(extra)
     return env
 
@@ -268,4 +257,4 @@ def test_a_run_killed_half_way_converges_when_started_again(pbx, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _collection_link():
-    assert os.path.exists(os.path.join(REPO, 'build', 'collections', 'ansible_collections', 'ipcortex', 'pbx'))
+    assert os.path.exists(os.path.join(COLLECTIONS, 'ansible_collections', 'ipcortex', 'pbx'))

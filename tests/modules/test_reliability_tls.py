@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import subprocess
 
 import pytest
@@ -22,9 +21,8 @@ import yaml
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone, dialplan_phone_info, dialplan_phones
 
 from ipcortex_emulator.testing import EmulatorProcess, self_signed_certificate  # pylint: disable=import-error
-from pbx_helpers import SYSADMIN_KEY  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, ansible_env  # pylint: disable=import-error
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MAC = '000413aa0001'
 NOT_VERIFIED = 'the PBX certificate could not be verified'
 SAYS_SO = 'certificate is not verified'
@@ -67,10 +65,7 @@ def test_the_inventory_plugin_refuses_trusts_and_says_so(https_pbx, tmp_path):
         path.write_text(yaml.safe_dump(dict({'plugin': 'ipcortex.pbx.dialplan', 'url': https_pbx.url, 'api_key': SYSADMIN_KEY,
                                              'retries': 0, 'details': False}, **options)))
         sources += ['-i', str(path)]
-    env = dict((key, value) for key, value in os.environ.items() if not key.startswith(('IPCORTEX_', 'ANSIBLE_')))
-    env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, 'build', 'collections'), ANSIBLE_NOCOLOR='true',
-               ANSIBLE_INVENTORY_ENABLED='ipcortex.pbx.dialplan', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
-               PATH=os.pathsep.join([os.path.join(REPO, '.venv', 'bin'), os.environ.get('PATH', '')]))
+    env = ansible_env(tmp_path, ANSIBLE_INVENTORY_ENABLED='ipcortex.pbx.dialplan')
     process = subprocess.run(['ansible-inventory', '--list'] + sources, env=env, capture_output=True, text=True, timeout=120, check=False)
     listing = json.loads(process.stdout)
     hostvars = listing['_meta']['hostvars'][MAC + '0']
