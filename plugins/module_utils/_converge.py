@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import type_row
+from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_waiting, type_row
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     PHONE_TYPES,
     InvalidInput,
@@ -111,7 +111,7 @@ def waiting_list(client):
     Credentials that may not see that list may not promote either: for them nothing waits.
     """
     try:
-        return client.waiting_phones()
+        return list_waiting(client)
     except PbxError as exc:
         if exc.kind != 'permission':
             raise
@@ -120,7 +120,7 @@ def waiting_list(client):
 
 def waiting_rows(client, mac):
     """The phone's rows in the list of phones waiting to be provisioned."""
-    return [row for row in waiting_list(client) if str(row.get('phoneid', ''))[:12].lower() == mac]
+    return [row for row in waiting_list(client) if row['mac'] == mac]
 
 
 def converge(client, desired, check_mode=False, waiting=None, rows=None):

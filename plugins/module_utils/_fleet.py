@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params, waiting_list
+from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_active
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     DesiredPhone,
     InvalidInput,
@@ -113,13 +114,11 @@ class Fleet(object):
 
     def discover(self):
         """One ``active`` call for the scope, and ``inactive`` only if a declared phone is not active."""
-        scope = {'company': self.companies} if self.companies else None
-        for row in self.client.call('active', scope).get('values') or []:
-            pid = str(row.get('phoneid', ''))
-            self.active.setdefault(pid[:12].lower(), []).append(row)
+        for row in list_active(self.client, self.companies):
+            self.active.setdefault(row['mac'], []).append(row)
         if any(desired.mac not in self.active for desired in self.fleet):
             for row in waiting_list(self.client):
-                self.waiting.setdefault(str(row.get('phoneid', ''))[:12].lower(), []).append(row)
+                self.waiting.setdefault(row['mac'], []).append(row)
 
     def unlisted(self):
         """Active phones of ``companies`` that the fleet does not declare (state overridden)."""

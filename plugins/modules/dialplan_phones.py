@@ -225,7 +225,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
 from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import Fleet, FleetInputError, ansible_diffs, desired_fleet, summarize
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import phone_argument_spec
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, phone_argument_spec
 
 
 def argument_spec():
@@ -263,6 +263,9 @@ def main():
             module.fail_json(msg='nothing was changed: ' + str(exc), problems=exc.problems, changed=False)
         except PbxError as exc:
             module.fail_json(msg=str(exc), changed=bool(client.writes_applied), call=exc.call, server_message=exc.server_message)
+        except InvalidInput as exc:
+            # Only the PBX's own listing can get here (a row whose phoneid is not a MAC and port).
+            module.fail_json(msg='the PBX listed a phone this module cannot read: %s' % exc, changed=False)
 
     summary = summarize(results)
     output = dict(
