@@ -13,14 +13,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_waiting, type_row
+from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_waiting, phone_row, type_row
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     PHONE_TYPES,
     InvalidInput,
     desired_phone,
     expected_row,
     normalize_row,
-    phoneid,
     plan_phone,
     row_for_port,
     unconverged_keys,
@@ -63,17 +62,11 @@ class Outcome(object):
         if self.desired.state == 'absent' or not self.rows:
             return {}
         row = row_for_port(self.rows, self.desired.port)
-        return _public_row(row) if row else {}
+        return phone_row(row) if row else {}
 
     @property
     def ports(self):
-        return [_public_row(row) for row in self.rows]
-
-
-def _public_row(row):
-    shown = dict(row)
-    shown['phoneid'] = phoneid(row['mac'], row['port'])
-    return shown
+        return [phone_row(row) for row in self.rows]
 
 
 def live_phone_types(client):
