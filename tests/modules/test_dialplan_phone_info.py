@@ -188,6 +188,7 @@ def test_phones_0_of_a_listing_fed_back_to_dialplan_phone_is_unchanged(pbx, info
     assert result['changed'] is False and pbx.control.writes() == []
 
 
+@pytest.mark.smoke
 def test_every_phone_fed_back_to_dialplan_phones_is_unchanged(pbx, info, run_module):
     phones = [settable(phone) for phone in info(details=True)['phones']]
     pbx.control.clear_log()

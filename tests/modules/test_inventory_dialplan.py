@@ -104,6 +104,7 @@ def hostvars(listing):
 
 # --- what the inventory holds --------------------------------------------------------------
 
+@pytest.mark.smoke
 def test_one_host_per_port_row_grouped_by_company_and_type(pbx, inventory):
     listing = inventory.run()
     assert groups(listing) == EXPECTED_GROUPS
@@ -226,6 +227,7 @@ def test_session_from_the_environment_logs_in_once(pbx, inventory):
     assert paths == ['auth', 'dialplan/active'] + ['dialplan/read'] * 5 + ['auth/logout']
 
 
+@pytest.mark.smoke
 def test_a_vaulted_key_and_a_templated_url(pbx, inventory, tmp_path):
     password_file = tmp_path / 'vault-password'
     password_file.write_text('secret')
