@@ -40,6 +40,7 @@ DEMO_STAMP := $(DEMO_VENV)/.requirements.stamp
 # marked smoke; the newest runs ansible-test sanity as well.
 CORE_OLDEST := 2.16
 CORE_NEWEST := 2.21
+CORE_SERIES := $(CORE_OLDEST) $(CORE_NEWEST)
 CORE_PYTHONS_2.16 := 3.11 3.12 3.10
 CORE_PYTHONS_2.21 := 3.13 3.12
 CORE_CHECKS_2.16 := units integration smoke
@@ -48,8 +49,7 @@ CORE_CHECKS_2.21 := units integration smoke sanity
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help test demo demo-venv venv shellcheck collection-link sanity units integration pytest lint \
-	docs-lint changelog-lint build importer molecule clean docs ee matrix \
-	core-check-units core-check-integration core-check-smoke core-check-sanity
+	docs-lint changelog-lint build importer molecule clean docs ee matrix
 
 help:
 	@echo "make demo    converge the sample fleet against the PBX emulator (twice: nothing changes the second time)"
@@ -61,7 +61,8 @@ help:
 	@echo "make ee      write the AWX execution environment's build context into build/ee (ansible-builder)"
 	@echo "make matrix  units, integration targets and smoke module tests under ansible-core $(CORE_OLDEST)"
 	@echo "             and $(CORE_NEWEST) (sanity too under $(CORE_NEWEST)), side by side; part of make test."
-	@echo "             One series: make core-$(CORE_OLDEST) | core-$(CORE_NEWEST). Without its Python it is skipped"
+	@echo "             One series: make core-$(CORE_OLDEST) | core-$(CORE_NEWEST); one check: make core-$(CORE_NEWEST)-units"
+	@echo "             (-units, -integration, -smoke, -sanity). A series whose Python is missing is skipped"
 	@echo "             with a note (an error when CI=true)."
 
 # Sequential on purpose: the first failing check stops the run, and the pytest suites come
@@ -157,57 +158,73 @@ ee: build
 molecule: venv collection-link
 	$(TOOL_ENV) $(BIN)/molecule test --all
 
-# Both series side by side (each is about one core's work); the output of each check is
-# printed whole when it ends.
+# The matrix's checks run two at a time, the longest first (sanity, then the integration
+# targets...), so that both cores stay busy; the output of each check is printed whole when
+# it ends. A series whose Python is missing is skipped with a loud note, or fails under CI=true.
+CORE_CHECK_ORDER := sanity integration smoke units
+core_python = $(shell tools/find-python.sh $(CORE_PYTHONS_$(1)))
+define core_missing
+if [ "$${CI:-}" = true ]; then \
+	echo "make: ansible-core $(1) needs Python $(CORE_PYTHONS_$(1)); none was found (CI=true: failing)." >&2; \
+	exit 1; \
+fi; \
+echo; \
+echo "################################################################################"; \
+echo "## SKIPPED: ansible-core $(1) was NOT tested: no working Python $(CORE_PYTHONS_$(1))"; \
+echo "## on PATH or in pyenv's versions folder. Install one to test it (CI=true fails)."; \
+echo "################################################################################"; \
+echo;
+endef
+# $(1): the series to run. Each one's Python is looked up once (or given on the command line,
+# e.g. CORE_PYTHON_2.21=/usr/bin/python3.12) and handed to the sub-make.
+define core_run
+$(foreach s,$(1),$(eval CORE_PYTHON_$(s) := $(or $(CORE_PYTHON_$(s)),$(call core_python,$(s)))))$(strip \
+$(eval core_found := $(strip $(foreach s,$(1),$(if $(CORE_PYTHON_$(s)),$(s)))))) \
+$(foreach s,$(filter-out $(core_found),$(1)),$(call core_missing,$(s))) \
+$(if $(core_found),echo "ansible-core $(core_found): each check's output appears when it ends."; \
+$(MAKE) --no-print-directory -j2 --output-sync=target \
+	$(foreach s,$(core_found),CORE_PYTHON_$(s)=$(CORE_PYTHON_$(s))) \
+	$(foreach c,$(CORE_CHECK_ORDER),$(foreach s,$(core_found),$(if $(filter $(c),$(CORE_CHECKS_$(s))),core-$(s)-$(c)))),true)
+endef
+
 matrix:
-	@echo "ansible-core $(CORE_OLDEST) and $(CORE_NEWEST) run side by side; each check's output appears when it ends."
-	@$(MAKE) --no-print-directory -j2 --output-sync=target core-$(CORE_OLDEST) core-$(CORE_NEWEST)
+	@$(call core_run,$(CORE_SERIES))
 
-# One series: find its Python (or skip loudly), then its environment and its checks in turn.
-core-%:
-	@if python=$$(tools/find-python.sh $(CORE_PYTHONS_$*)); then \
-		$(MAKE) --no-print-directory CORE=$* CORE_PYTHON=$$python $(addprefix core-check-,$(CORE_CHECKS_$*)); \
-	elif [ "$${CI:-}" = true ]; then \
-		echo "make core-$*: ansible-core $* needs Python $(CORE_PYTHONS_$*); none was found (CI=true: failing)." >&2; \
-		exit 1; \
-	else \
-		echo; \
-		echo "##############################################################################"; \
-		echo "## SKIPPED: ansible-core $* was NOT tested: no working Python $(CORE_PYTHONS_$*)"; \
-		echo "## on PATH or under pyenv's versions folder. Install one to test it (CI fails)."; \
-		echo "##############################################################################"; \
-		echo; \
-	fi
+$(addprefix core-,$(CORE_SERIES)): core-%:
+	@$(call core_run,$*)
 
-# The checks of one series, called by core-% with CORE and CORE_PYTHON set.
-CORE_VENV = .venv-core$(CORE)
-CORE_STAMP = $(CORE_VENV)/.requirements.stamp
-CORE_ANSIBLE_TEST = ANSIBLE_TEST_VENV=$(CORE_VENV) tools/ansible-test.sh
-
-$(CORE_STAMP): tests/requirements-core-$(CORE).txt
-	@test -x $(CORE_VENV)/bin/python || $(CORE_PYTHON) -m venv $(CORE_VENV)
-	$(CORE_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r $<
-	$(CORE_VENV)/bin/python -m pip check
-	@touch $@
+# The checks of one series: its environment on the Python found (CORE_PYTHON_<series>, set
+# by matrix and core-<series>), ansible-test from that environment, pytest from it.
+define core_series_rules
+.venv-core$(1)/.requirements.stamp: tests/requirements-core-$(1).txt
+	@test -x .venv-core$(1)/bin/python || $$(or $$(CORE_PYTHON_$(1)),$$(call core_python,$(1))) -m venv .venv-core$(1)
+	.venv-core$(1)/bin/python -m pip install --disable-pip-version-check --quiet -r $$<
+	.venv-core$(1)/bin/python -m pip check
+	@touch $$@
 
 # ansible-test units --local: the series' environment holds pytest-mock and friends already.
-core-check-units: $(CORE_STAMP)
-	$(CORE_ANSIBLE_TEST) units --local
+core-$(1)-units: .venv-core$(1)/.requirements.stamp
+	ANSIBLE_TEST_VENV=.venv-core$(1) tools/ansible-test.sh units --local
 
-core-check-integration: $(CORE_STAMP)
-	$(CORE_ANSIBLE_TEST) integration --local
+core-$(1)-integration: .venv-core$(1)/.requirements.stamp
+	ANSIBLE_TEST_VENV=.venv-core$(1) tools/ansible-test.sh integration --local
+
+core-$(1)-smoke: .venv-core$(1)/.requirements.stamp collection-link
+	PATH="$(CURDIR)/.venv-core$(1)/bin:$$$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS_PATH)" \
+		.venv-core$(1)/bin/pytest -p no:cacheprovider -m smoke $$(SMOKE_FILES)
+
+core-$(1)-sanity: .venv-core$(1)/.requirements.stamp shellcheck
+	ANSIBLE_TEST_VENV=.venv-core$(1) tools/ansible-test.sh sanity --local
+
+.PHONY: core-$(1) $(addprefix core-$(1)-,$(CORE_CHECK_ORDER))
+endef
+$(foreach s,$(CORE_SERIES),$(eval $(call core_series_rules,$(s))))
 
 # The module tests marked smoke (registered in tests/modules/conftest.py): each module
-# in-process, the inventory plugin, the role and playbooks run by ansible-playbook, the built
-# tarball installed; against the emulator. Only the files holding one are collected (others
-# import tools the series' environment does not have, such as ansible-runner).
+# in-process, the inventory plugin, a playbook run with -vvv, the built tarball installed and
+# used; against the emulator. Only the files holding one are collected (others import tools
+# the series' environment does not have, such as ansible-runner).
 SMOKE_FILES = $(shell grep -l '^@pytest.mark.smoke' tests/modules/test_*.py)
-core-check-smoke: $(CORE_STAMP) collection-link
-	PATH="$(CURDIR)/$(CORE_VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS_PATH)" \
-		$(CORE_VENV)/bin/pytest -p no:cacheprovider -m smoke $(SMOKE_FILES)
-
-core-check-sanity: $(CORE_STAMP) shellcheck
-	$(CORE_ANSIBLE_TEST) sanity --local
 
 clean:
 	rm -rf build tests/output .pytest_cache .ansible
