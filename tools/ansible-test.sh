@@ -35,7 +35,7 @@ from ansible_test._internal.python_requirements import get_venv_packages
 print(' '.join(sorted(set(get_venv_packages(types.SimpleNamespace(version=version))['pip']
                           for version in SUPPORTED_PYTHON_VERSIONS))))
 PY
-)
+) || { echo "tools/ansible-test.sh: cannot tell which pip versions $ansible_test bootstraps" >&2; exit 1; }
 for pip_version in $pip_versions; do
     get_pip=$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py
     [ -e "$get_pip" ] && continue
