@@ -44,6 +44,52 @@ cat >> "$dest/conf.py" <<'PY'
 intersphinx_mapping = {
     'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', '../ansible_devel.inv'),
 }
+
+html_title = title
+
+# The index antsibull-docs writes titles the collection "Ipcortex.Pbx" and gives the sidebar one
+# flat list. Name it as it is spelled, caption each section of docs/docsite/extra-docs.yml in the
+# sidebar, and list the plugin pages under "Reference". A change in antsibull-docs' index that
+# these rewrites no longer match fails the build instead of going unnoticed.
+import re as _re
+
+_REFERENCE = 'Reference'
+
+
+def _rewrite_index(app, docname, source):
+    if docname != 'index':
+        return
+    text = source[0]
+    heading = _re.compile(r'^Ipcortex\.Pbx\n=+\n', _re.M)
+    if not heading.search(text):
+        raise RuntimeError('docs/build.sh: the collection title of the index was not found')
+    text = heading.sub('ipcortex.pbx\n============\n', text, count=1)
+    plugin_pages = []
+
+    def take_hidden(match):
+        plugin_pages.extend(match.group(1).split())
+        return ''
+    text = _re.sub(r'^\.\. toctree::\n    :maxdepth: 1\n    :hidden:\n\n((?:    \S+\n)+)', take_hidden, text, flags=_re.M)
+    if not plugin_pages:
+        raise RuntimeError('docs/build.sh: the plugin pages of the index were not found')
+
+    def caption(match):
+        title = match.group(1)
+        entries = match.group(2)
+        if title == _REFERENCE:
+            entries = ''.join('    %s\n' % page for page in plugin_pages) + entries
+            captions.append(title)
+        # The caption heads the section in the page and in the sidebar alike.
+        return '.. toctree::\n    :maxdepth: 1\n    :caption: %s\n\n%s' % (title, entries)
+    captions = []
+    text, sections = _re.subn(r'^(\S[^\n]*)\n-+\n\n\.\. toctree::\n    :maxdepth: 1\n\n((?:    \S+\n)+)', caption, text, flags=_re.M)
+    if not captions or sections < 2:
+        raise RuntimeError('docs/build.sh: the sections of docs/docsite/extra-docs.yml were not found in the index')
+    source[0] = text
+
+
+def setup(app):
+    app.connect('source-read', _rewrite_index)
 PY
 
 "$dest/build.sh"

@@ -6,8 +6,9 @@
 """Every example the documentation shows runs as the page says, against the emulator.
 
 Collected: each entry of every module's EXAMPLES, the role's examples (the YAML blocks of its
-README and the ``examples`` of its argument specs) and every YAML code block of the guides
-(docs/docsite/rst/*.rst) that is a playbook or a list of tasks. Blocks that are inventory files,
+README and the ``examples`` of its argument specs), and every YAML code block of the
+collection's README and of the guides (docs/docsite/rst/*.rst) that is a playbook or a list of
+tasks. Blocks that are inventory files,
 configuration or seed data are not playbooks and are not collected.
 
 Each example runs with real ``ansible-playbook`` in a play of its own, on an emulator reset to
@@ -89,6 +90,8 @@ ARRANGE = {
     'roles/handsets/README.md: Converge the handsets declared in inventory': [dict(
         why='the inventory of examples/ on the PBX it describes', seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
     'roles/handsets/meta/argument_specs.yml: Converge the handsets declared in inventory': [dict(
+        why='the inventory of examples/ on the PBX it describes', seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
+    'docs/docsite/rst/handsets_role_guide.rst: Converge the handsets declared in inventory': [dict(
         why='the inventory of examples/ on the PBX it describes', seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
     "docs/docsite/rst/getting_started.rst: Configure Acme's third sales phone": [dict(
         why='the page starts the emulator with the demo seed', seed=DEMO_SEED)],
@@ -183,7 +186,7 @@ def _markdown_yaml_blocks(path):
 
 
 def _documented_blocks():
-    sources = [(path, _markdown_yaml_blocks(path)) for path in [os.path.join(REPO, 'roles', 'handsets', 'README.md')]]
+    sources = [(path, _markdown_yaml_blocks(path)) for path in [os.path.join(REPO, 'README.md'), os.path.join(REPO, 'roles', 'handsets', 'README.md')]]
     for path in sorted(glob.glob(os.path.join(REPO, 'roles', '*', 'meta', 'argument_specs.yml'))):
         with open(path) as stream:
             specs = yaml.safe_load(stream)['argument_specs']
@@ -304,6 +307,8 @@ def test_every_source_has_examples():
     for path in glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py')):
         assert os.path.relpath(path, REPO) in sources
     assert 'roles/handsets/README.md' in sources
+    assert 'roles/handsets/meta/argument_specs.yml' in sources
+    assert 'README.md' in sources
     assert 'docs/docsite/rst/getting_started.rst' in sources
 
 
@@ -322,3 +327,22 @@ def test_getting_started_keeps_the_first_phone(pbx, tmp_path):
         phoneids = [row['phoneid'] for row in api(pbx.url, 'active', scope={'company': 'acme'})['values']]
         assert mac + '0' in phoneids, args
     assert 'changed=0' in reader.run(['-i', EXAMPLES_INVENTORY, EXAMPLES_SITE, '--diff']).stdout
+
+
+# --- pages that show a file of the collection -----------------------------------------------
+
+def _yaml_blocks(path):
+    return [yaml.safe_load(text) for text in (_rst_yaml_blocks(path) if path.endswith('.rst') else _markdown_yaml_blocks(path))]
+
+
+def test_role_guide_shows_the_role_readme():
+    """The docs site's page of the role is the role's README: the same examples, in the same order."""
+    readme = _yaml_blocks(os.path.join(REPO, 'roles', 'handsets', 'README.md'))
+    page = _yaml_blocks(os.path.join(REPO, 'docs', 'docsite', 'rst', 'handsets_role_guide.rst'))
+    assert page == readme
+
+
+def test_credential_type_page_shows_the_shipped_file():
+    with open(os.path.join(REPO, 'extensions', 'awx', 'credential_type.yml')) as stream:
+        shipped = yaml.safe_load(stream)
+    assert shipped in _yaml_blocks(os.path.join(REPO, 'docs', 'docsite', 'rst', 'awx_credential_type.rst'))
