@@ -94,10 +94,14 @@ ARRANGE = {
     'docs/docsite/rst/handsets_role_guide.rst: Converge the handsets declared in inventory': [dict(
         why='the inventory of examples/ on the PBX it describes', seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
     "docs/docsite/rst/getting_started.rst: Configure Acme's third sales phone": [dict(
-        why='the page starts the emulator with the demo seed', seed=DEMO_SEED)],
-    'docs/docsite/rst/gitops_inventory.rst: Converge the handsets declared in inventory': [dict(
-        why='the page describes the layout of examples/: its inventory on the PBX it describes',
-        seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
+        why='the page starts the emulator with the demo seed and exports its URL and key: nothing to fill in',
+        seed=DEMO_SEED, fill_in=False)],
+    'docs/docsite/rst/gitops_inventory.rst: Converge the handsets declared in inventory': [
+        dict(case='the PBX it describes', why='the page describes the layout of examples/: its inventory on the PBX it describes',
+             seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY),
+        dict(case='guardrail', why='four acme phones the inventory does not declare, more than max_deletions 2: '
+             'the run fails before any write', inventory=EXAMPLES_INVENTORY, fails_with='max_deletions', no_writes=True),
+    ],
     'docs/docsite/rst/drift_detection.rst: Report drift between the repository and the PBX': [
         dict(case='in step', why='a PBX converged from the repository: no drift, the check passes',
              seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY, before=_converge_examples, args=['--check', '--diff']),
@@ -270,7 +274,9 @@ def test_example_runs_as_documented(pbx, tmp_path, name, kind, data, case):
     supplied = case.get('extra_vars', {})
     extra_vars.update(supplied(pbx) if callable(supplied) else supplied)
     (reader.cwd / 'reader-vars.json').write_text(json.dumps(extra_vars))
-    (reader.cwd / 'example.yml').write_text(_fill_in(yaml.safe_dump(_playbook(kind, data), sort_keys=False), pbx))
+    playbook = yaml.safe_dump(_playbook(kind, data), sort_keys=False)
+    (reader.cwd / 'example.yml').write_text(_fill_in(playbook, pbx) if case.get('fill_in', True) else playbook)
+    pbx.control.clear_log()
 
     result = reader.run(_inventory(reader, case.get('inventory')) + ['example.yml', '-e', '@reader-vars.json'] + case.get('args', []),
                         check=False)
@@ -278,6 +284,8 @@ def test_example_runs_as_documented(pbx, tmp_path, name, kind, data, case):
     if 'fails_with' in case:
         assert result.returncode != 0, '%s should fail with %r, but ran:\n%s' % (name, case['fails_with'], result.stdout)
         assert case['fails_with'] in result.stdout, result.stdout
+    if case.get('no_writes'):
+        assert pbx.control.writes() == []
     else:
         assert result.returncode == 0, '%s does not run as documented:\n%s' % (name, result.stdout)
         assert 'failed=0' in result.stdout and 'unreachable=0' in result.stdout, result.stdout
