@@ -91,8 +91,6 @@ ARRANGE = {
         why='the inventory of examples/ on the PBX it describes', seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
     'roles/handsets/meta/argument_specs.yml: Converge the handsets declared in inventory': [dict(
         why='the inventory of examples/ on the PBX it describes', seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
-    'docs/docsite/rst/handsets_role_guide.rst: Converge the handsets declared in inventory': [dict(
-        why='the inventory of examples/ on the PBX it describes', seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY)],
     "docs/docsite/rst/getting_started.rst: Configure Acme's third sales phone": [dict(
         why='the page starts the emulator with the demo seed and exports its URL and key: nothing to fill in',
         seed=DEMO_SEED, fill_in=False)],
@@ -341,13 +339,6 @@ def test_getting_started_keeps_the_first_phone(pbx, tmp_path):
 
 def _yaml_blocks(path):
     return [yaml.safe_load(text) for text in (_rst_yaml_blocks(path) if path.endswith('.rst') else _markdown_yaml_blocks(path))]
-
-
-def test_role_guide_shows_the_role_readme():
-    """The docs site's page of the role is the role's README: the same examples, in the same order."""
-    readme = _yaml_blocks(os.path.join(REPO, 'roles', 'handsets', 'README.md'))
-    page = _yaml_blocks(os.path.join(REPO, 'docs', 'docsite', 'rst', 'handsets_role_guide.rst'))
-    assert page == readme
 
 
 def test_credential_type_page_shows_the_shipped_file():
