@@ -321,7 +321,7 @@ def test_every_arrangement_names_an_example():
     """A renamed example must take its arrangement with it, not lose it silently (entries of files
     this tree does not hold are not checked)."""
     names = set(name for name, _kind_, _data in EXAMPLES)
-    present = [name for name in list(ARRANGE) + list(EXTERNAL) if os.path.exists(os.path.join(REPO, name.split(': ')[0]))]
+    present = [name for name in list(ARRANGE) + list(EXTERNAL) if os.path.exists(os.path.join(REPO, name.split(': ', 1)[0]))]
     assert sorted(set(present) - names) == []
 
 
@@ -336,7 +336,7 @@ def test_examples_of_other_collections_are_listed():
 
 
 def test_every_source_has_examples():
-    sources = set(name.split(': ')[0] for name, _kind_, _data in EXAMPLES)
+    sources = set(name.split(': ', 1)[0] for name, _kind_, _data in EXAMPLES)
     for path in glob.glob(os.path.join(REPO, 'plugins', 'modules', '*.py')):
         assert os.path.relpath(path, REPO) in sources
     assert 'roles/handsets/README.md' in sources
