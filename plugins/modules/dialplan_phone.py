@@ -81,9 +81,9 @@ options:
   zone:
     description:
       - Time zone of the phone (API field C(zone)), or V("") for none.
+      - One of the time zones the PBX knows, V(Atlantic/Cape_Verde), V(Atlantic/Bermuda), V(Europe/London), V(Europe/Paris), V(Europe/Helsinki), V(Africa/Nairobi), V(Europe/Nicosia),
+        V(Asia/Hong_Kong), V(US/Alaska), V(US/Pacific), V(US/Mountain), V(US/Central) or V(US/Eastern).
     type: str
-    choices: ['', Atlantic/Cape_Verde, Atlantic/Bermuda, Europe/London, Europe/Paris, Europe/Helsinki, Africa/Nairobi, Europe/Nicosia,
-              Asia/Hong_Kong, US/Alaska, US/Pacific, US/Mountain, US/Central, US/Eastern]
   can_hotdesk:
     description: Whether users may hot-desk on this phone (API field C(can_hotdesk)).
     type: bool
