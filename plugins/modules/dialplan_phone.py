@@ -293,11 +293,11 @@ def main():
             desired = desired_from_params(client, module.params)
             outcome = converge(client, desired, check_mode=module.check_mode)
         except (InvalidInput, NotPlannable) as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied))
+            module.fail_json(msg=str(exc), changed=client.may_have_written)
         except ConvergeError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied), ports=exc.outcome.ports if exc.outcome else [])
+            module.fail_json(msg=str(exc), changed=client.may_have_written, ports=exc.outcome.ports if exc.outcome else [])
         except PbxError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied) or exc.outcome_unknown, call=exc.call, server_message=exc.server_message)
+            module.fail_json(msg=str(exc), changed=client.may_have_written, call=exc.call, server_message=exc.server_message)
 
     for warning in outcome.warnings:
         module.warn(warning)

@@ -263,7 +263,7 @@ def main():
         except FleetInputError as exc:
             module.fail_json(msg='nothing was changed: ' + str(exc), problems=exc.problems, changed=False)
         except PbxError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied), call=exc.call, server_message=exc.server_message)
+            module.fail_json(msg=str(exc), changed=client.may_have_written, call=exc.call, server_message=exc.server_message)
         except InvalidInput as exc:
             # Only the PBX's own listing can get here (a row whose phoneid is not a MAC and port).
             module.fail_json(msg='the PBX listed a phone this module cannot read: %s' % exc, changed=False)
