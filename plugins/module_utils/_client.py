@@ -181,7 +181,7 @@ def client_for_module(module, pool_size=10):
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     problem = check_auth_options(module.params)
     if problem:
-        module.fail_json(msg=problem)
+        module.fail_json(msg=problem, changed=False)
     for warning in connection_warnings(module.params):
         module.warn(warning)
     return PbxClient.from_params(module.params, pool_size)
