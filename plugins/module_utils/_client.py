@@ -320,21 +320,23 @@ class PbxClient(object):
                 self.writes_applied += 1
         return reply
 
-    def read_phone(self, mac, port=None, ports=None):
+    def read_phone(self, mac, port=None, ports=None, needed_port=None):
         """The port rows of a device (or of its port ``port``).
 
         The PBX refuses a Company-Admin a read by MAC alone when another company holds a port of
         the device, and lets it read its own ports by MAC and port. After that refusal the
         device's ports these credentials may see (``ports`` when the caller listed them, else
         from the ``active`` listing) are read one by one; the device is then read that way for
-        the rest of the run. Other devices cost one read as ever.
+        the rest of the run. Other devices cost one read as ever. ``needed_port``, the port the
+        caller is about to manage, is read too when it is not among those, so that the PBX's own
+        refusal names it.
         """
         if port is not None:
             return self._read({'mac': mac, 'port': port})
         own = self._own_ports.get(mac)
         if own:
             try:
-                return self._read_ports(mac, own)
+                return self._read_own_ports(mac, own, needed_port)
             except PbxError as exc:
                 if exc.kind != 'permission':
                     raise
@@ -348,16 +350,18 @@ class PbxClient(object):
             if not own:
                 raise
         self._own_ports[mac] = own
-        return self._read_ports(mac, own)
+        return self._read_own_ports(mac, own, needed_port)
+
+    def _read_own_ports(self, mac, own, needed_port):
+        rows = []
+        for port in own:
+            rows.extend(self._read({'mac': mac, 'port': port}))
+        if needed_port is not None and needed_port not in own:
+            rows.extend(self._read({'mac': mac, 'port': needed_port}))
+        return rows
 
     def _read(self, scope):
         return self.call('read', scope).get('values') or []
-
-    def _read_ports(self, mac, ports):
-        rows = []
-        for port in ports:
-            rows.extend(self._read({'mac': mac, 'port': port}))
-        return rows
 
     def _listed_ports(self, mac):
         """The ports of ``mac`` in the active listing of the companies these credentials administer."""
