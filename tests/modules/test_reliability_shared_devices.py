@@ -113,3 +113,16 @@ def test_a_device_that_is_not_shared_costs_one_read(pbx, call_module, key):
 def test_a_system_admin_reads_a_shared_device_in_one_request(pbx, call_module, shared):
     result = call_module(dialplan_phone, mac=shared, port=1, name='Door entry')
     assert result['changed'] is False and verbs(pbx) == ['read'] and len(result['ports']) == 2
+
+
+@pytest.mark.parametrize('action', ['reboot', 'newpass'])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_an_action_on_a_shared_device_is_refused_in_check_mode_as_in_a_real_run(pbx, call_module, shared, action, check_mode):
+    # Both act on the whole device, another company's port included.
+    from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_action
+    result = call_module(dialplan_phone_action, check_mode=check_mode, api_key=ACME_ADMIN, mac=shared, action=action)
+    verb = 'read' if check_mode else action
+    assert result['failed'] and result['changed'] is False
+    assert result['msg'] == ('dialplan/%s for phone %s failed: Permission denied (these credentials may not act on this phone or company)'
+                             % (verb, shared))
+    assert verbs(pbx) == [verb]
