@@ -76,7 +76,7 @@ CASES = [
     (PHONES, {'phones': [FLEET[0], dict(FLEET[0], mac='00:04:13:0D:00:01')]}, ['phones[1].mac:', 'already declared in phones[0]']),
     (PHONES, {'phones': [{'mac': 'bad'}, dict(FLEET[1], barge=7), dict(FLEET[2], qualify='often')]},
      ['phones[0].mac:', MAC_HELP, 'phones[1].barge: 7 is not allowed', 'phones[2].qualify:']),
-    (PHONES, {'phones': [dict(FLEET[2], zone='Mars')]}, ['phones[2].zone:', 'use "" (none) or one of Atlantic/Cape_Verde', 'Europe/London']),
+    (PHONES, {'phones': [dict(FLEET[2], zone='Mars')]}, ['phones[0].zone:', 'use "" (none) or one of Atlantic/Cape_Verde', 'Europe/London']),
     (PHONES, {'phones': FLEET, 'state': 'overridden'}, ['state is overridden', 'companies']),
     (PHONES, {'phones': FLEET[:1], 'state': 'overridden', 'companies': ['acme'], 'max_deletions': 1},
      ['max_deletions:', 'would delete 3 phones', 'more than max_deletions 1']),
