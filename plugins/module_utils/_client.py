@@ -38,7 +38,7 @@ RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # Only these prove the PBX did not act, so only these send a write again; after a 502 or 504 a
 # gateway may have passed the write on.
 WRITE_RETRY_STATUSES = frozenset((429, 503))
-# Statuses after which a write may or may not have been applied.
+# Error statuses that still prove the PBX did not act; after any other 5xx a write's outcome is unknown.
 NOT_ACTED_STATUSES = frozenset((429, 501, 503))
 # What the PBX refuses to a Company-Admin, said in its terms.
 SYSTEM_ADMIN_HINTS = {
@@ -51,7 +51,8 @@ SYSTEM_ADMIN_HINTS = {
 }
 # Exceptions that prove the request never left: no connection was made.
 _NOT_SENT_ERRORS = ('NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'ConnectionRefusedError', 'ProxyError', 'LocationParseError')
-_URL_CREDENTIALS = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)([^/?#@\s]+)@')
+# The user information of a URL runs to the last @ before the path (a password may hold a raw @).
+_URL_CREDENTIALS = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s]+)@')
 MASK = '********'
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
@@ -129,7 +130,7 @@ def check_url(params, environ=None):
     shown = mask_url(str(url).strip())
     if not _sep and '@' in scheme.split('/', 1)[0]:
         # user:secret@host without a scheme
-        shown = MASK + '@' + scheme.split('@', 1)[1]
+        shown = MASK + '@' + scheme.rsplit('@', 1)[1]
     if not _sep or scheme.lower() not in ('http', 'https'):
         return 'url %r%s must start with https:// (or http://), for example https://%s' % (shown, where, shown.split('://')[-1] or 'pbx.example.com')
     host = rest.split('/', 1)[0].rpartition('@')[2]

@@ -42,6 +42,7 @@ def test_check_auth_options(params, problem):
      "url 'pbx.example.com' (from the IPCORTEX_URL environment variable) must start with https:// (or http://), for example https://pbx.example.com"),
     ('ftp://pbx.example.com/', {}, "url 'ftp://pbx.example.com/' must start with https:// (or http://), for example https://pbx.example.com/"),
     ('admin:s3cret@pbx.example.com', {}, "url '********@pbx.example.com' must start with https:// (or http://), for example https://********@pbx.example.com"),
+    ('admin:p@ss@pbx.example.com', {}, "url '********@pbx.example.com' must start with https:// (or http://), for example https://********@pbx.example.com"),
     ('https://admin:s3cret@', {}, "url 'https://********@' names no host; give the PBX's address, for example https://pbx.example.com"),
     ('https://', {}, "url 'https://' names no host; give the PBX's address, for example https://pbx.example.com"),
     ('HTTPS://pbx.example.com', {}, None),
@@ -78,6 +79,7 @@ def test_an_inventory_file_is_named_as_the_source():
     ('https://user:secret@pbx.example.com/rest/x/', 'https://********@pbx.example.com/rest/x/'),
     ('PBX at http://token@10.0.0.1:8080 via http://p:q@proxy:3128', 'PBX at http://********@10.0.0.1:8080 via http://********@proxy:3128'),
     ('https://pbx.example.com/a@b', 'https://pbx.example.com/a@b'),
+    ('https://user:p@ss@pbx.example.com/', 'https://********@pbx.example.com/'),
     ('no url here', 'no url here'),
 ])
 def test_credentials_in_urls_are_masked(text, masked):
