@@ -42,8 +42,9 @@ options:
   url:
     description:
       - Base URL of the PBX, for example V(https://pbx.example.com). The API lives under C(/rest/).
+      - Required, here or through the environment. It must start with C(https://) (or C(http://)); credentials written into it are masked in
+        every message.
     type: str
-    required: true
     env:
       - name: IPCORTEX_URL
   api_key:

@@ -208,7 +208,7 @@ def main():
         try:
             mac = identity(dict(mac=params['mac'], phoneid=params['phoneid']))[0]
         except InvalidInput as exc:
-            module.fail_json(msg=str(exc))
+            module.fail_json(msg=str(exc), changed=False)
         try:
             reply = act(client, mac, action, module.check_mode)
         except PbxError as exc:
