@@ -81,9 +81,10 @@ options:
   zone:
     description:
       - Time zone of the phone (API field C(zone)), or V("") for none.
+      - One of the time zones the PBX knows, V(Atlantic/Cape_Verde), V(Atlantic/Bermuda), V(Europe/London), V(Europe/Paris),
+        V(Europe/Helsinki), V(Africa/Nairobi), V(Europe/Nicosia), V(Asia/Hong_Kong), V(US/Alaska), V(US/Pacific), V(US/Mountain),
+        V(US/Central) or V(US/Eastern).
     type: str
-    choices: ['', Atlantic/Cape_Verde, Atlantic/Bermuda, Europe/London, Europe/Paris, Europe/Helsinki, Africa/Nairobi, Europe/Nicosia,
-              Asia/Hong_Kong, US/Alaska, US/Pacific, US/Mountain, US/Central, US/Eastern]
   can_hotdesk:
     description: Whether users may hot-desk on this phone (API field C(can_hotdesk)).
     type: bool
@@ -145,6 +146,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The first example gives the connection as options; the others take it from module_defaults for
+# group/ipcortex.pbx.dialplan or from the IPCORTEX_URL and IPCORTEX_API_KEY environment variables.
 - name: Converge the reception phone
   ipcortex.pbx.dialplan_phone:
     url: https://pbx.example.com
@@ -177,7 +180,7 @@ EXAMPLES = r'''
   ipcortex.pbx.dialplan_phone:
     url: https://pbx.example.com
     api_key: "{{ vault_pbx_api_key }}"
-    phoneid: 000413aabb021
+    phoneid: 000e08aabb011
     name: Fax
     barge: [can_be_barged]
 
@@ -293,11 +296,11 @@ def main():
             desired = desired_from_params(client, module.params)
             outcome = converge(client, desired, check_mode=module.check_mode)
         except (InvalidInput, NotPlannable) as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied))
+            module.fail_json(msg=str(exc), changed=client.may_have_written)
         except ConvergeError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied), ports=exc.outcome.ports if exc.outcome else [])
+            module.fail_json(msg=str(exc), changed=client.may_have_written, ports=exc.outcome.ports if exc.outcome else [])
         except PbxError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied) or exc.outcome_unknown, call=exc.call, server_message=exc.server_message)
+            module.fail_json(msg=str(exc), changed=client.may_have_written, call=exc.call, server_message=exc.server_message)
 
     for warning in outcome.warnings:
         module.warn(warning)

@@ -88,6 +88,8 @@ notes:
     a listing with O(details=true) one plus one per device; O(inactive=true) one; O(phone_types=true) one more.
   - System-Admins see every phone; Company-Admins the phones of the companies they administer. Reading another company's phone fails with the
     PBX's C(Permission denied).
+  - A Company-Admin sees its own ports of a device whose other ports belong to another company. The PBX refuses it such a device by MAC alone,
+    so the device is then read port by port (one request per port, after the refused one); no other device costs an extra request.
 seealso:
   - module: ipcortex.pbx.dialplan_phone
     description: Converge one handset; takes the phones this module returns.
@@ -102,6 +104,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The first example gives the connection as options; the others take it from module_defaults for
+# group/ipcortex.pbx.dialplan or from the IPCORTEX_URL and IPCORTEX_API_KEY environment variables.
 - name: One device, every port with its settings
   ipcortex.pbx.dialplan_phone_info:
     url: https://pbx.example.com
@@ -121,12 +125,20 @@ EXAMPLES = r'''
   register: fleet
 
 - name: Save them, without the read-only keys, as a fleet that ipcortex.pbx.dialplan_phones takes as it is
-  ansible.builtin.copy:
-    dest: group_vars/all/phones.yml
-    content: "{{ {'declared_phones': declared} | to_nice_yaml }}"
-    mode: "0644"
   vars:
     declared: "{{ fleet.phones | map('dict2items') | map('rejectattr', 'key', 'in', ['phoneid', 'description', 'created']) | map('items2dict') }}"
+  block:
+    - name: Create the folder group_vars/all beside the playbook
+      ansible.builtin.file:
+        path: "{{ playbook_dir }}/group_vars/all"
+        state: directory
+        mode: "0755"
+
+    - name: Write the fleet into it, as the variable declared_phones
+      ansible.builtin.copy:
+        dest: "{{ playbook_dir }}/group_vars/all/phones.yml"
+        content: "{{ {'declared_phones': declared} | to_nice_yaml }}"
+        mode: "0644"
 
 - name: Every active phone the credentials may see (one request)
   ipcortex.pbx.dialplan_phone_info:
