@@ -267,11 +267,11 @@ diff:
     after: {state: present, name: Front desk}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
-from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec
+from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, TypeCatalog, converge, desired_from_params
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec, shape_problems
 
 
 def argument_spec():
@@ -288,10 +288,15 @@ def main():
         required_one_of=[('mac', 'phoneid')],
         supports_check_mode=True,
     )
+    # Ansible turns a list or mapping given to a str option into its text: look at them as given.
+    problems = shape_problems(_load_params())
+    if problems:
+        module.fail_json(msg='; '.join(problems))
     with client_for_module(module) as client:
         try:
-            desired = desired_from_params(client, module.params)
-            outcome = converge(client, desired, check_mode=module.check_mode)
+            catalog = TypeCatalog(client)
+            desired = desired_from_params(client, module.params, catalog=catalog)
+            outcome = converge(client, desired, check_mode=module.check_mode, catalog=catalog)
         except (InvalidInput, NotPlannable) as exc:
             module.fail_json(msg=str(exc), changed=bool(client.writes_applied))
         except ConvergeError as exc:
