@@ -93,7 +93,7 @@ def desired_fleet(client, entries, state, protected=(), catalog=None):
                 continue
         seen[key] = index
         fleet.append(desired)
-    if any(desired.port > 0 and 'phone_type' in desired.settings for desired in fleet):
+    if state != 'deleted' and any(desired.port > 0 and 'phone_type' in desired.settings for desired in fleet):
         counts = catalog.port_counts
         for desired in fleet:
             count = counts.get(desired.settings.get('phone_type'))
@@ -219,14 +219,16 @@ class Fleet(object):
 
     def _empty_company_problems(self, deletions):
         problems = []
-        declared = set(desired.settings.get('company') for desired in self.fleet)
+        given = set(desired.settings.get('company') for desired in self.fleet)
+        # An entry without company declares a phone of the company the PBX holds its row in.
+        declared = set(given)
         for desired in self.fleet:
             declared.update(row.get('company') for row in self.active.get(desired.mac, []) if row['port'] == desired.port)
         for company in self.empty_companies:
             if company not in self.companies:
                 problems.append('empty_companies: %s is not one of companies (%s)' % (company, ', '.join(self.companies)))
-            elif company in declared:
-                problems.append('empty_companies: %s is declared empty, but phones holds phones of it' % company)
+            elif company in given:
+                problems.append('empty_companies: %s is declared empty, but phones gives it as the company of a phone' % company)
         for company in self.companies:
             if company in declared or company in self.empty_companies:
                 continue

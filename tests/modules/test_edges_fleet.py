@@ -121,7 +121,7 @@ def test_overridden_still_deletes_a_device_whose_ports_are_all_in_companies(pbx,
     ([], ['globex'], [], ['company globex', 'add it to empty_companies']),
     (acme_declared(), ['acme'], ['globex'], ['empty_companies: globex is not one of companies']),
     (acme_declared() + [{'mac': DESK, 'company': 'globex', 'phone_type': 'snom320'}], ['acme', 'globex'], ['globex'],
-     ['empty_companies: globex is declared empty, but phones holds phones of it']),
+     ['empty_companies: globex is declared empty, but phones gives it as the company of a phone']),
 ])
 def test_emptying_a_company_needs_empty_companies(pbx, call_module, phones, companies, empty, fragments):
     before = pbx.control.state()
