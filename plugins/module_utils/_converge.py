@@ -20,7 +20,6 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     PHONE_TYPES,
     InvalidInput,
     desired_phone,
-    device_port_count,
     normalize_row,
     plan_phone,
     predict_rows,
@@ -109,20 +108,20 @@ class TypeCatalog(object):
 
 
 def needs_port_counts(entries, rows, waiting):
-    """Whether converging these entries of one device depends on how many ports a type has."""
+    """Whether converging these entries of one device depends on how many ports a type has:
+    a type change, or a new device declared beyond its port 0."""
     current = rows[0].get('phone_type') if rows else (waiting[0].get('phone_type') if waiting else None)
     declared = [entry.settings['phone_type'] for entry in entries if 'phone_type' in entry.settings]
     if rows or waiting:
-        return bool(declared) and declared[0] != current
+        return any(phone_type != current for phone_type in declared)
     return any(entry.port > 0 for entry in entries)
 
 
-def device_ports(entries, rows, waiting, catalog):
-    """How many port rows the device will have once the entries are converged, or None if unknown."""
-    present = [entry for entry in entries if entry.state == 'present'] or entries
-    typed = [entry for entry in present if 'phone_type' in entry.settings] or present
-    counts = catalog.port_counts if catalog is not None and needs_port_counts(present, rows, waiting) else None
-    return device_port_count(typed[0], rows, waiting, counts)
+def port_counts_for(entries, rows, waiting, catalog):
+    """The port counts of the phone types, from readtypes, when the entries need them (else None)."""
+    if catalog is None or not needs_port_counts(entries, rows, waiting):
+        return None
+    return catalog.port_counts
 
 
 def live_phone_types(client):
@@ -166,32 +165,32 @@ def waiting_rows(client, mac):
     return [row for row in waiting_list(client) if row['mac'] == mac]
 
 
-def converge(client, desired, check_mode=False, waiting=None, rows=None, ports=None, catalog=None):
+def converge(client, desired, check_mode=False, waiting=None, rows=None, port_counts=None, catalog=None):
     """Bring one phone to ``desired`` with the fewest calls.
 
     ``rows`` and ``waiting`` are the phone's active rows and its rows in the inactive list
     when the caller already knows them (a fleet run lists both once for all phones); otherwise
     the phone is read, and the inactive list asked for only when the phone is not active.
-    ``ports`` is how many port rows the device will have, when the caller knows; otherwise
-    ``catalog`` (a TypeCatalog) is asked when a type change or a new device makes it matter.
+    ``port_counts`` are the phone types' port counts when the caller has them; otherwise
+    ``catalog`` (a TypeCatalog) is asked when a type change or a new device makes them matter.
     Raises PbxError, NotPlannable, InvalidInput or ConvergeError.
     """
     if rows is None:
         rows = read_rows(client, desired.mac)
     if not rows and waiting is None:
         waiting = waiting_rows(client, desired.mac)
-    if ports is None:
-        ports = device_ports([desired], rows, waiting, catalog)
-    plan = plan_phone(desired, rows, waiting, ports)
+    if port_counts is None:
+        port_counts = port_counts_for([desired], rows, waiting, catalog)
+    plan = plan_phone(desired, rows, waiting, port_counts)
     if check_mode or not plan.calls:
-        predicted = predict_rows(desired, rows, waiting, plan, ports)
-        return Outcome(desired, plan.action, plan.before, plan.after, predicted, port_count_warnings(desired, rows, predicted, ports))
-    return _apply(client, desired, plan, rows, waiting, ports)
+        predicted = predict_rows(desired, rows, waiting, plan, port_counts)
+        return Outcome(desired, plan.action, plan.before, plan.after, predicted, port_count_warnings(desired, rows, predicted, port_counts))
+    return _apply(client, desired, plan, rows, waiting, port_counts)
 
 
-def port_count_warnings(desired, rows, after, ports):
+def port_count_warnings(desired, rows, after, port_counts):
     """The warning a real run gives when a type change adds or removes port rows, predicted."""
-    if rows and after and ports is not None and len(after) != len(rows):
+    if rows and after and port_counts and len(after) != len(rows):
         return [ports_changed(desired, len(after), len(rows))]
     return []
 
@@ -201,7 +200,7 @@ def ports_changed(desired, now, before):
         if now > before else 'phone %s now has %d port rows instead of %d' % (desired.mac, now, before)
 
 
-def _apply(client, desired, first, rows, waiting, ports=None):
+def _apply(client, desired, first, rows, waiting, port_counts=None):
     """Send the plan step by step, reading the phone after each step and planning again."""
     plan = first
     warnings = []
@@ -238,7 +237,7 @@ def _apply(client, desired, first, rows, waiting, ports=None):
             ports_before = len(rows)
         failed = Outcome(desired, 'failed', first.before, {}, rows, warnings)
         try:
-            plan = plan_phone(desired, rows, waiting, ports)
+            plan = plan_phone(desired, rows, waiting, port_counts)
         except InvalidInput as exc:
             raise ConvergeError(str(exc), failed)
         # After plain updates the read is the verification: anything still to do was not kept.

@@ -22,8 +22,8 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import (
     TypeCatalog,
     converge,
     desired_from_params,
-    device_ports,
     port_count_warnings,
+    port_counts_for,
     read_rows,
     waiting_list,
 )
@@ -115,8 +115,10 @@ def desired_fleet(client, entries, state, protected=(), catalog=None):
 class PhoneResult(object):
     """One line of the fleet's results."""
 
-    def __init__(self, desired, action, diff=None, msg='', phone=None, wrote=False, warnings=None):
+    def __init__(self, desired, action, diff=None, msg='', phone=None, wrote=False, warnings=None, refused=False):
         self.desired = desired
+        # Refused before anything was sent to its device.
+        self.refused = refused
         self.action = action
         self.diff = diff
         self.msg = msg
@@ -284,49 +286,55 @@ class Fleet(object):
         """
         client = _CountingClient(self.client)
         mac = entries[0].mac
+        # Type changes first: the rows they add or remove are there for the entries after them.
+        order = sorted(range(len(entries)), key=lambda index: 'phone_type' not in entries[index].settings)
+        ordered = [entries[index] for index in order]
+        rows = []
         try:
             rows, waiting = self._device_state(mac, client)
-            ports = device_ports(entries, rows, waiting, self.catalog)
-            planned, refusal = self._plan_device(entries, rows, waiting, ports)
-            if refusal is not None and not rows and mac not in self.active and not self.companies:
+            port_counts = port_counts_for(ordered, rows, waiting, self.catalog)
+            results = self._plan_device(ordered, rows, waiting, port_counts)
+            if _refused(results) and not rows and mac not in self.active and not self.companies:
                 # The listing may not show every phone these credentials can name (another company's
                 # to a Company-Admin): read the phone itself before saying it cannot be created.
                 rows = read_rows(client, mac)
                 if rows:
                     waiting = []
-                    ports = device_ports(entries, rows, waiting, self.catalog)
-                    planned, refusal = self._plan_device(entries, rows, waiting, ports)
+                    port_counts = port_counts_for(ordered, rows, waiting, self.catalog)
+                    results = self._plan_device(ordered, rows, waiting, port_counts)
+            if not self.check_mode and not _refused(results):
+                results = self._send_device(client, ordered, rows, waiting, port_counts)
         except PbxError as exc:
-            return [PhoneResult(desired, 'failed', msg=str(exc)) for desired in entries]
-        if refusal is not None:
-            return refusal
-        if self.check_mode:
-            results = planned
-        else:
-            results = self._send_device(client, entries, rows, waiting, ports)
-        return _label(results, rows)
+            results = [PhoneResult(desired, 'failed', msg=str(exc)) for desired in ordered]
+        results = _label(results, rows) if not _refused(results) else results
+        in_order = [None] * len(entries)
+        for position, index in enumerate(order):
+            in_order[index] = results[position]
+        return in_order
 
-    def _plan_device(self, entries, rows, waiting, ports):
+    def _plan_device(self, entries, rows, waiting, port_counts):
+        """Every entry planned against the rows the entries before it leave; an entry that cannot be
+        planned refuses the whole device."""
         results = []
         chain, chain_waiting = rows, waiting
         for desired in entries:
             try:
-                plan = plan_phone(desired, chain, chain_waiting, ports)
+                plan = plan_phone(desired, chain, chain_waiting, port_counts)
             except (InvalidInput, NotPlannable) as exc:
-                return None, [PhoneResult(other, 'failed', msg=str(exc) if other is desired else
-                                          'not converged: port %d of the same device was refused before any write: %s' % (desired.port, exc))
-                              for other in entries]
-            after = predict_rows(desired, chain, chain_waiting, plan, ports)
-            results.append(PhoneResult(desired, plan.action, plan.diff, warnings=port_count_warnings(desired, chain, after, ports)))
+                return [PhoneResult(other, 'failed', refused=True, msg=str(exc) if other is desired else
+                                    'not converged: port %d of the same device was refused before any write: %s' % (desired.port, exc))
+                        for other in entries]
+            after = predict_rows(desired, chain, chain_waiting, plan, port_counts)
+            results.append(PhoneResult(desired, plan.action, plan.diff, warnings=port_count_warnings(desired, chain, after, port_counts)))
             chain, chain_waiting = after, ([] if after else chain_waiting)
-        return results, None
+        return results
 
-    def _send_device(self, client, entries, rows, waiting, ports):
+    def _send_device(self, client, entries, rows, waiting, port_counts):
         results = []
         for desired in entries:
             before = client.writes
             try:
-                outcome = converge(client, desired, check_mode=False, rows=rows, waiting=waiting, ports=ports)
+                outcome = converge(client, desired, check_mode=False, rows=rows, waiting=waiting, port_counts=port_counts)
             except (InvalidInput, NotPlannable, ConvergeError, PbxError) as exc:
                 results.append(PhoneResult(desired, 'failed', msg=str(exc), wrote=client.writes > before,
                                            warnings=getattr(getattr(exc, 'outcome', None), 'warnings', None)))
@@ -337,6 +345,10 @@ class Fleet(object):
                                        warnings=outcome.warnings))
             rows, waiting = outcome.rows, ([] if outcome.rows else waiting)
         return results
+
+
+def _refused(results):
+    return any(result.refused for result in results)
 
 
 def _label(results, rows):

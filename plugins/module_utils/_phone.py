@@ -496,12 +496,13 @@ def check_port(desired, ports, phone_type):
                            % (desired.mac, 'port 0' if ports == 1 else 'ports 0-%d' % (ports - 1), phone_type, desired.port))
 
 
-def plan_phone(desired, rows, waiting=None, ports=None):
+def plan_phone(desired, rows, waiting=None, port_counts=None):
     """Plan the calls that take a phone from ``rows``/``waiting`` to ``desired``.
 
     ``rows`` are the device's normalised active port rows (empty if it is not active);
     ``waiting`` its rows in the inactive list (None or empty if it does not wait there);
-    ``ports`` how many port rows the device will have (see ``device_port_count``), when known.
+    ``port_counts`` maps phone types to their port counts (from readtypes), when known: then a
+    port the device will not have once this phone is converged is refused before anything is sent.
     Raises ``InvalidInput`` (a port the device will not have) or ``NotPlannable`` (a state the
     API cannot reach without the user's say).
     """
@@ -515,6 +516,7 @@ def plan_phone(desired, rows, waiting=None, ports=None):
 
     current_type = rows[0].get('phone_type') if rows else waiting_phone_type(waiting)
     phone_type = desired.settings.get('phone_type', current_type)
+    ports = device_port_count(desired, rows, waiting, port_counts)
     if not rows or phone_type != current_type:
         check_port(desired, ports, phone_type)
     after = desired_view(desired)
@@ -572,7 +574,7 @@ def new_port_row(mac, port, first, phone_type):
     return {'mac': mac, 'port': port, 'company': first.get('company'), 'phone_type': phone_type}
 
 
-def predict_rows(desired, rows, waiting, plan, ports):
+def predict_rows(desired, rows, waiting, plan, port_counts=None):
     """The device's rows as a real run of ``plan`` would leave them, as far as can be told without writing.
 
     Rows the PBX adds (create, promote, a type with more ports) hold only the keys that are
@@ -582,11 +584,12 @@ def predict_rows(desired, rows, waiting, plan, ports):
         return rows
     if desired.state == 'absent':
         return []
+    ports = device_port_count(desired, rows, waiting, port_counts)
     settings = desired.settings
     verbs = [call.verb for call in plan.calls]
     if 'create' in verbs or 'promote' in verbs:
         phone_type = settings.get('phone_type') or waiting_phone_type(waiting)
-        count = ports or (len(waiting) if waiting else desired.port + 1)
+        count = ports or desired.port + 1
         first = {'company': settings.get('company'), 'phone_type': phone_type}
         create = plan.calls[0].values if verbs[0] == 'create' else {}
         predicted = []

@@ -245,6 +245,7 @@ summary:
 from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
+from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import TypeCatalog
 from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import Fleet, FleetInputError, ansible_diffs, desired_fleet, summarize
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, phone_argument_spec, shape_problems
 
@@ -292,9 +293,10 @@ def main():
 
     with client_for_module(module, pool_size=params['concurrency']) as client:
         try:
-            fleet, protected = desired_fleet(client, params['phones'], params['state'], params['protected'])
+            catalog = TypeCatalog(client)
+            fleet, protected = desired_fleet(client, params['phones'], params['state'], params['protected'], catalog)
             run = Fleet(client, fleet, params['state'], params['companies'], protected, params['max_deletions'],
-                        params['concurrency'], module.check_mode, params['empty_companies'])
+                        params['concurrency'], module.check_mode, params['empty_companies'], catalog)
             results = run.run()
         except FleetInputError as exc:
             module.fail_json(msg='nothing was changed: ' + str(exc), problems=exc.problems, changed=False)

@@ -30,10 +30,11 @@ import pytest
 import yaml
 
 hypothesis = pytest.importorskip('hypothesis')
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402  pylint: disable=wrong-import-position
+from hypothesis import HealthCheck, Phase, event, given, settings  # noqa: E402  pylint: disable=wrong-import-position
 from hypothesis import strategies as st  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxClient  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import TypeCatalog  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import (  # noqa: E402  pylint: disable=wrong-import-position
     Fleet,
     FleetInputError,
@@ -58,7 +59,7 @@ def pbx_states(draw):
     """{mac: device}: absent MACs are left out."""
     devices = {}
     for mac in MACS:
-        kind = draw(st.sampled_from(['absent', 'active', 'active', 'waiting']))
+        kind = draw(st.sampled_from(['active', 'absent', 'waiting', 'active']))
         if kind == 'absent':
             continue
         phone_type = draw(st.sampled_from(sorted(PORTS)))
@@ -71,42 +72,56 @@ def pbx_states(draw):
     return devices
 
 
+def usually(draw, likely, other):
+    """``likely`` three times in four, else one of ``other``: fleets mostly fit the PBX, sometimes not."""
+    return likely if draw(st.integers(0, 3)) != 3 else draw(st.sampled_from(other))
+
+
 @st.composite
-def entries_for(draw, mac):
-    phone_type = draw(st.sampled_from([None] + sorted(PORTS)))
+def entries_for(draw, mac, device):
+    current = device['phone_type'] if device else None
+    phone_type = usually(draw, current, sorted(PORTS)) if current else draw(st.sampled_from(sorted(PORTS)))
+    ports = list(range(PORTS[phone_type])) + ([2] if draw(st.integers(0, 9)) == 9 else [])
     entries = []
-    for port in draw(st.lists(st.integers(0, 2), unique=True, min_size=1, max_size=2)):
+    for port in draw(st.lists(st.sampled_from(ports), unique=True, min_size=1, max_size=2)):
         entry = {'mac': mac, 'port': port}
-        if phone_type and draw(st.booleans()):
+        if draw(st.integers(0, 2)) or not device:
             entry['phone_type'] = phone_type
-        for key, values in (('company', COMPANIES), ('name', NAMES), ('zone', ZONES),
-                            ('barge', [0, 2, 3, ['can_be_barged'], ['can_barge', 'can_be_barged']]), ('reassign', [True, False])):
-            if draw(st.integers(0, 2)) == 0:
+        rows = device.get('ports', []) if device else []
+        company = rows[port]['company'] if port < len(rows) else (rows[0]['company'] if rows else draw(st.sampled_from(COMPANIES)))
+        if draw(st.integers(0, 2)) or not rows:
+            entry['company'] = usually(draw, company, COMPANIES)
+        for key, values in (('name', NAMES), ('zone', ZONES), ('barge', [0, 2, 3, ['can_be_barged'], ['can_barge', 'can_be_barged']]),
+                            ('reassign', [True, False])):
+            if draw(st.booleans()):
                 entry[key] = draw(st.sampled_from(values))
         entries.append(entry)
     return entries
 
 
 @st.composite
-def declarations(draw):
-    state = draw(st.sampled_from(['merged', 'overridden', 'deleted']))
+def scenarios(draw):
+    """A PBX state and a fleet declared against it."""
+    devices = draw(pbx_states())
+    state = draw(st.sampled_from(['merged', 'merged', 'overridden', 'overridden', 'deleted']))
     companies = draw(st.lists(st.sampled_from(COMPANIES), unique=True, min_size=1 if state == 'overridden' else 0, max_size=3))
     entries = []
-    for mac in draw(st.lists(st.sampled_from(MACS), unique=True, max_size=4)):
-        entries += draw(entries_for(mac))
+    for mac in draw(st.lists(st.sampled_from(MACS), unique=True, min_size=1, max_size=5)):
+        entries += draw(entries_for(mac, devices.get(mac)))
     entries = draw(st.permutations(entries))
-    bad = draw(st.sampled_from([None] * 8 + ['barge', 'shape', 'type']))
+    bad = draw(st.sampled_from([None] * 12 + ['barge', 'shape', 'type']))
     if bad and entries:
         index = draw(st.integers(0, len(entries) - 1))
         entries[index] = dict(entries[index], **{'barge': {'barge': 9}, 'shape': {'qualify': [True]}, 'type': {'phone_type': 'snom999'}}[bad])
-    return {
+    declaration = {
         'entries': entries,
         'state': state,
         'companies': companies or None,
-        'empty_companies': draw(st.lists(st.sampled_from(companies), unique=True)) if companies and state == 'overridden' else [],
+        'empty_companies': [company for company in companies if draw(st.integers(0, 3)) != 3] if state == 'overridden' else [],
         'protected': draw(st.lists(st.sampled_from(MACS), unique=True, max_size=1)),
-        'max_deletions': draw(st.sampled_from([0, 2, 10])),
+        'max_deletions': draw(st.sampled_from([1, 3, 10])),
     }
+    return devices, declaration
 
 
 def seed_of(devices):
@@ -126,9 +141,10 @@ def run(url, declaration, check_mode):
     """One fleet run as dialplan_phones makes it: what it returned, and the warnings it gave."""
     with PbxClient(url, api_key=SYSADMIN_KEY, retries=0) as client:
         try:
-            fleet, protected = desired_fleet(client, declaration['entries'], declaration['state'], declaration['protected'])
+            catalog = TypeCatalog(client)
+            fleet, protected = desired_fleet(client, declaration['entries'], declaration['state'], declaration['protected'], catalog)
             runner = Fleet(client, fleet, declaration['state'], declaration['companies'], protected, declaration['max_deletions'],
-                           4, check_mode, declaration['empty_companies'])
+                           4, check_mode, declaration['empty_companies'], catalog)
             results = runner.run()
         except FleetInputError as exc:
             return ('refused', exc.problems), client.writes_applied
@@ -152,8 +168,9 @@ PHASES = (Phase.explicit, Phase.reuse, Phase.generate) + ((Phase.shrink,) if os.
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, print_blob=True, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
-@given(devices=pbx_states(), declaration=declarations())
-def test_check_predicts_real_runs_converge_and_nothing_outside_the_scope_is_deleted(emulator, seeds, devices, declaration):
+@given(scenario=scenarios())
+def test_check_predicts_real_runs_converge_and_nothing_outside_the_scope_is_deleted(emulator, seeds, scenario):
+    devices, declaration = scenario
     control = emulator.control
     seed_path = str(seeds / 'seed.yml')
     with open(seed_path, 'w') as stream:
@@ -167,6 +184,12 @@ def test_check_predicts_real_runs_converge_and_nothing_outside_the_scope_is_dele
 
     real, _wrote = run(emulator.url, declaration, check_mode=False)
     assert predicted == real
+    # What the examples reached (pytest --hypothesis-show-statistics).
+    event('refused before any write' if real[0] == 'refused' else declaration['state'])
+    for result in real[1] if real[0] == 'ran' else ():
+        event('action %s' % result[2])
+        if 'refused before any write' in result[3] or 'not deleted' in result[3]:
+            event(result[3].split(':')[0] if 'refused' in result[3] else 'shared device kept')
     after = active_devices(control)
     if real[0] == 'refused':
         assert control.writes() == [] and after == before
