@@ -17,7 +17,10 @@ description:
     M(ipcortex.pbx.dialplan_phone) for each phone.
   - Every entry is validated before the first write. The PBX's active phones are listed once, so phones to create are not read one
     by one, and the list of phones waiting to be provisioned is asked for at most once.
-  - One phone's failure does not stop the others; the task fails at the end, naming each failed phone and why.
+  - One phone's failure does not stop the others; the task fails at the end, naming each failed phone and why. The task reports
+    C(changed: true) whenever a write was applied, even when it then fails.
+  - The entries of one device are planned together, against the rows the entries before them leave, before anything is sent to it;
+    entries that change O(phones[].phone_type) go first. Check mode reports that plan.
   - A loop of M(ipcortex.pbx.dialplan_phone) costs about 0.3 seconds of Ansible overhead per phone before any request; this module pays it once.
 author:
   - IPCortex (@ipcortex)
