@@ -191,7 +191,7 @@ def to_barge(value, option='barge'):
                                % (', '.join(flag if isinstance(flag, str) else _shape(flag) for flag in unknown), ', '.join(sorted(BARGE_FLAGS))))
         return sum(BARGE_FLAGS[flag] for flag in set(value))
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise InvalidInput(option, '%r is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % (value,))
+        raise InvalidInput(option, '%s is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % _shape(value))
     try:
         number = int(str(value).strip())
     except ValueError:
@@ -551,8 +551,11 @@ def _plan_existing(desired, rows, before, after, ports):
     phone_type = desired.settings.get('phone_type')
     calls = []
     if row is None:
-        if phone_type is None or phone_type == rows[0].get('phone_type') or ports is None:
+        if phone_type is None or phone_type == rows[0].get('phone_type'):
             raise InvalidInput('port', 'phone %s has no port %d; its ports are %s' % (desired.mac, desired.port, ', '.join(str(r['port']) for r in rows)))
+        if ports is None:
+            raise InvalidInput('port', 'phone %s has no port %d yet, and the PBX does not state how many ports phone_type %s has; '
+                                       'change phone_type first (on port %d), then declare port %d' % (desired.mac, desired.port, phone_type, rows[0]['port'], desired.port))
         # The type change brings the port row into being (with the PBX's defaults): change the type
         # first, on a row that exists, then set the new row as declared.
         calls.append(Call('update', {'mac': desired.mac, 'port': rows[0]['port']}, {'phone_type': phone_type}))
