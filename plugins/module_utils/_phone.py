@@ -555,7 +555,8 @@ def _plan_existing(desired, rows, before, after, ports):
             raise InvalidInput('port', 'phone %s has no port %d; its ports are %s' % (desired.mac, desired.port, ', '.join(str(r['port']) for r in rows)))
         if ports is None:
             raise InvalidInput('port', 'phone %s has no port %d yet, and the PBX does not state how many ports phone_type %s has; '
-                                       'change phone_type first (on port %d), then declare port %d' % (desired.mac, desired.port, phone_type, rows[0]['port'], desired.port))
+                                       'change phone_type first (on port %d), then declare port %d'
+                               % (desired.mac, desired.port, phone_type, rows[0]['port'], desired.port))
         # The type change brings the port row into being (with the PBX's defaults): change the type
         # first, on a row that exists, then set the new row as declared.
         calls.append(Call('update', {'mac': desired.mac, 'port': rows[0]['port']}, {'phone_type': phone_type}))
@@ -626,14 +627,6 @@ def _with_ip_group(values, current):
         for key in IP_FIELDS:
             values.setdefault(key, current.get(key))
     return values
-
-
-def expected_row(desired, row):
-    """The managed port row as it should read after converging (for check-mode results)."""
-    expected = dict(row or {'mac': desired.mac, 'port': desired.port})
-    expected.update(desired.settings)
-    expected['phoneid'] = phoneid(desired.mac, desired.port)
-    return expected
 
 
 def unconverged_keys(desired, row):

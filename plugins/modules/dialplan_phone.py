@@ -20,7 +20,7 @@ description:
   - A phone that is not active but waits to be provisioned (auto-provisioned handsets) is promoted into O(company) rather than created.
   - After writing, the module reads the phone back and fails if the PBX does not hold what was written.
   - Values of the wrong shape (a list or mapping for an option that takes one value) fail the task before any request, naming the option.
-  - When the task fails after a write was applied, it reports C(changed: true).
+  - When the task fails after a write was applied, it reports C(changed=true).
 author:
   - IPCortex (@ipcortex)
 extends_documentation_fragment:
@@ -53,7 +53,7 @@ options:
       - Defaults to V(0), or to the port in O(phoneid).
       - The task fails before any write if the device has no such port, or will not have it once O(phone_type) is changed (or the phone
         created) as given. The port counts of types come from the PBX's C(readtypes) where it states them.
-      - A port that a change of O(phone_type) brings into being is planned as well: the type is changed first, then the new row is set.
+      - A port that a change of O(phone_type) brings into being is planned as well; the type is changed first, then the new row is set.
       - A phone created for a port other than V(0) is created without O(name), so that its other port rows do not get it; the name is
         then set on this port alone.
     type: int

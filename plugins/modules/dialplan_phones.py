@@ -18,7 +18,7 @@ description:
   - Every entry is validated before the first write. The PBX's active phones are listed once, so phones to create are not read one
     by one, and the list of phones waiting to be provisioned is asked for at most once.
   - One phone's failure does not stop the others; the task fails at the end, naming each failed phone and why. The task reports
-    C(changed: true) whenever a write was applied, even when it then fails.
+    C(changed=true) whenever a write was applied, even when it then fails.
   - The entries of one device are planned together, against the rows the entries before them leave, before anything is sent to it;
     entries that change O(phones[].phone_type) go first. Check mode reports that plan.
   - A loop of M(ipcortex.pbx.dialplan_phone) costs about 0.3 seconds of Ansible overhead per phone before any request; this module pays it once.
@@ -129,8 +129,8 @@ options:
       - V(merged) creates or updates the listed phones and leaves the others alone.
       - V(overridden) does the same and also deletes the active phones of O(companies) that are not listed (within O(max_deletions),
         never those in O(protected)).
-      - V(overridden) never deletes a device one of whose port rows belongs to a company outside O(companies): the PBX deletes whole
-        devices, so it is reported instead (a warning, and a result with RV(results[].action=unchanged) saying why).
+      - V(overridden) never deletes a device one of whose port rows belongs to a company outside O(companies), because the PBX deletes whole
+        devices; it is reported instead (a warning, and a result with RV(results[].action=unchanged) saying why).
       - V(overridden) deletes every phone of a company of O(companies) for which O(phones) declares no phone only when that company is
         in O(empty_companies); otherwise the task fails before any write.
       - V(deleted) deletes the listed phones (a phone waiting to be provisioned is removed from that list).
