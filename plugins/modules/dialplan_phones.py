@@ -272,10 +272,16 @@ def raw_shape_problems():
 
     Ansible turns those into text before the module sees them; the parameters as given show them.
     """
-    raw = _load_params().get('phones')
+    params = _load_params()
+    raw = params.get('phones')
     problems = []
     for index, entry in enumerate(raw if isinstance(raw, list) else []):
         problems += shape_problems(entry, 'phones[%d].' % index)
+    for option in ('companies', 'empty_companies', 'protected'):
+        values = params.get(option)
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            if isinstance(value, (dict, list)):
+                problems.append('%s[%d]: %r is not allowed; give a single %s' % (option, index, value, 'MAC' if option == 'protected' else 'company name'))
     return problems
 
 

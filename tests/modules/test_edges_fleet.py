@@ -337,3 +337,15 @@ def test_barge_is_shown_in_diffs_the_way_it_was_given(pbx, desk, three_runs, mod
     else:
         diff = three_runs(module, phones=[{'mac': DESK, 'barge': barge}])['results'][0]['diff']
     assert diff == {'before': {'state': 'present', 'barge': before}, 'after': {'state': 'present', 'barge': after}}
+
+
+@pytest.mark.parametrize('args, fragment', [
+    ({'state': 'overridden', 'companies': [['acme']]}, "companies[0]: ['acme'] is not allowed; give a single company name"),
+    ({'protected': [{'mac': SEEDED_ACME[0]}]}, 'protected[0]: {'),
+    ({'state': 'overridden', 'companies': ['acme'], 'empty_companies': [['acme']]}, 'empty_companies[0]:'),
+])
+def test_fleet_options_of_the_wrong_shape_fail_naming_the_option(pbx, call_module, args, fragment):
+    pbx.control.clear_log()
+    result = call_module(dialplan_phones, phones=acme_declared(), **args)
+    assert result['failed'] and fragment in result['msg'], result['msg']
+    assert pbx.control.log() == []
