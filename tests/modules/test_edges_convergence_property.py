@@ -48,7 +48,7 @@ PORTS = {'snom320': 1, 'yealinkT46': 1, 'spa112': 2, 'pap2t': 2}
 COMPANIES = ['default', 'acme', 'globex']
 NAMES = ['', 'Desk', 'Fax', 'Lobby']
 ZONES = ['', 'Europe/London', 'US/Eastern']
-EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "150"))  # about 20 s on an idle 2-core machine
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "150"))  # PROPERTY_EXAMPLES=1000 for a longer hunt
 
 with open(os.path.join(REPO, 'tests', 'emulator', 'seeds', 'default.yml')) as stream:
     BASE_SEED = yaml.safe_load(stream)
