@@ -16,8 +16,8 @@ emulator, reset to the generated state before each example:
   ``companies`` never is;
 - input refused before any write sent none, and a device refused whole is left as it was.
 
-Derandomized, so every run tries the same examples; a failure prints the example and the
-blob that reproduces it.
+Derandomized, so every run tries the same examples (PROPERTY_RANDOM=1 draws new ones); a
+failure prints the example and the blob that reproduces it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -166,7 +166,7 @@ def seeds(tmp_path_factory):
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate) + ((Phase.shrink,) if os.environ.get('PROPERTY_SHRINK') else ())
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, print_blob=True, phases=PHASES,
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get('PROPERTY_RANDOM'), print_blob=True, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 @given(scenario=scenarios())
 def test_check_predicts_real_runs_converge_and_nothing_outside_the_scope_is_deleted(emulator, seeds, scenario):
