@@ -54,8 +54,8 @@ def desired_fleet(client, entries, state, protected=(), catalog=None):
     """Validate every entry (and the protected MACs) before anything is written.
 
     Returns (desired phones in order, protected MACs). Duplicate (mac, port) pairs are errors,
-    and so are entries of one device that declare different phone types, or a port the declared
-    phone type does not have (when readtypes states its port count).
+    and so are entries of one device that declare different phone types. (A port the declared
+    type does not have is found by ``Fleet.check_ports``, which needs the listing.)
     """
     problems = []
     fleet = []
@@ -93,14 +93,6 @@ def desired_fleet(client, entries, state, protected=(), catalog=None):
                 continue
         seen[key] = index
         fleet.append(desired)
-    if state != 'deleted' and any(desired.port > 0 and 'phone_type' in desired.settings for desired in fleet):
-        counts = catalog.port_counts
-        for desired in fleet:
-            count = counts.get(desired.settings.get('phone_type'))
-            if isinstance(count, int) and desired.port >= count:
-                problems.append('phones[%d].port: phone_type %s has %s; port %d is not one of them'
-                                % (seen[(desired.mac, desired.port)], desired.settings['phone_type'],
-                                   'port 0' if count == 1 else 'ports 0-%d' % (count - 1), desired.port))
     kept = set()
     for index, mac in enumerate(protected or ()):
         try:
@@ -206,11 +198,31 @@ class Fleet(object):
                 foreign.setdefault(row['mac'], []).append((row['port'], row.get('company')))
         return foreign
 
+    def port_problems(self):
+        """Entries that declare a port their declared phone type does not have.
+
+        Readtypes is asked only when an entry names a port beyond 0 that the listing does not
+        show with that type already, so a run that changes nothing does not ask.
+        """
+        listed = set((row['mac'], row['port'], row.get('phone_type')) for rows in self.active.values() for row in rows)
+        unsure = [desired for desired in self.fleet
+                  if desired.state == 'present' and desired.port > 0 and 'phone_type' in desired.settings
+                  and (desired.mac, desired.port, desired.settings['phone_type']) not in listed]
+        problems = []
+        for desired in unsure:
+            count = self.catalog.port_counts.get(desired.settings['phone_type'])
+            if isinstance(count, int) and desired.port >= count:
+                problems.append('%sport: phone_type %s has %s; port %d is not one of them'
+                                % (desired.prefix, desired.settings['phone_type'],
+                                   'port 0' if count == 1 else 'ports 0-%d' % (count - 1), desired.port))
+        return problems
+
     def check_guardrails(self, deletions):
-        """Before any write: protected phones are never deleted, overridden deletes at most max_deletions
-        and empties a company only when told to."""
-        problems = ['protected: %s may not be deleted; remove it from protected or from phones' % desired.mac
-                    for desired in self.fleet if desired.state == 'absent' and desired.mac in self.protected]
+        """Before any write: declared ports exist, protected phones are never deleted, overridden deletes
+        at most max_deletions and empties a company only when told to."""
+        problems = self.port_problems()
+        problems += ['protected: %s may not be deleted; remove it from protected or from phones' % desired.mac
+                     for desired in self.fleet if desired.state == 'absent' and desired.mac in self.protected]
         if self.state == 'overridden':
             problems += self._empty_company_problems(deletions)
         if len(deletions) > self.max_deletions:

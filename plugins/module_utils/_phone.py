@@ -291,6 +291,8 @@ class DesiredPhone(object):
         self.reassign = reassign
         # Diffs show barge the way the user gave it: a number, or the list of flags.
         self.barge_as_flags = barge_as_flags
+        # How messages name the entry the user gave, e.g. ``phones[3].``.
+        self.prefix = ''
 
     @property
     def phoneid(self):
@@ -330,8 +332,10 @@ def desired_phone(params, known_phone_types=None, prefix=''):
     for key in ('company', 'phone_type'):
         if settings.get(key) == '':
             raise InvalidInput(prefix + key, 'must not be empty')
-    return DesiredPhone(mac, port, state, settings, to_bool(params.get('reassign') or False, prefix + 'reassign'),
-                        barge_as_flags=isinstance(params.get('barge'), (list, tuple)))
+    desired = DesiredPhone(mac, port, state, settings, to_bool(params.get('reassign') or False, prefix + 'reassign'),
+                           barge_as_flags=isinstance(params.get('barge'), (list, tuple)))
+    desired.prefix = prefix
+    return desired
 
 
 def identity(params, prefix=''):

@@ -181,7 +181,6 @@ def test_a_missing_port_row_views_as_absent():
 @pytest.mark.parametrize('entries, state, fragments', [
     ([{'mac': MAC, 'phone_type': 'snom320'}, {'mac': MAC, 'port': 1, 'phone_type': 'spa112'}], 'merged',
      ["phones[1].phone_type: 'spa112' contradicts phones[0]"]),
-    ([{'mac': MAC, 'port': 2, 'phone_type': 'spa112'}], 'merged', ['phones[0].port: phone_type spa112 has ports 0-1; port 2']),
     ([{'mac': MAC, 'port': 1, 'qualify': [True]}], 'merged', ['phones[0].qualify: a list']),
     (['not a mapping'], 'merged', ["phones[0]: 'not a mapping' is not allowed"]),
 ])
@@ -197,12 +196,21 @@ def test_the_deleted_state_ignores_ports_and_types():
     assert [(d.mac, d.state) for d in fleet] == [(MAC, 'absent')]
 
 
-def test_readtypes_is_asked_only_when_a_port_beyond_zero_names_a_type():
+@pytest.mark.parametrize('listed, entries, asked, fragment', [
+    ([], [{'mac': MAC, 'port': 2, 'phone_type': 'spa112'}], 1, 'phones[0].port: phone_type spa112 has ports 0-1; port 2'),
+    ([], [{'mac': MAC, 'phone_type': 'spa112'}, {'mac': MAC, 'port': 1}], 0, None),
+    ([(MAC, 1, 'spa112')], [{'mac': MAC, 'port': 1, 'phone_type': 'spa112'}], 0, None),  # listed as declared: no readtypes
+    ([(MAC, 1, 'spa112')], [{'mac': MAC, 'port': 1, 'phone_type': 'snom320'}], 1, 'phones[0].port: phone_type snom320 has port 0'),
+])
+def test_declared_ports_are_checked_against_readtypes_only_when_the_listing_cannot_tell(listed, entries, asked, fragment):
     client = Types()
-    desired_fleet(client, [{'mac': MAC, 'phone_type': 'spa112'}, {'mac': MAC, 'port': 1}], 'merged')
-    assert client.asked == 0
-    desired_fleet(client, [{'mac': MAC, 'port': 1, 'phone_type': 'spa112'}], 'merged')
-    assert client.asked == 1
+    fleet, _protected = desired_fleet(client, entries, 'merged')
+    runner = Fleet(client, fleet)
+    for mac, port, phone_type in listed:
+        runner.active.setdefault(mac, []).append({'mac': mac, 'port': port, 'phone_type': phone_type, 'company': 'acme'})
+    problems = runner.port_problems()
+    assert client.asked == asked
+    assert (fragment in problems[0]) if fragment else problems == []
 
 
 def fleet_with(active, declared, companies, empty=()):
