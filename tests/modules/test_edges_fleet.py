@@ -349,3 +349,13 @@ def test_fleet_options_of_the_wrong_shape_fail_naming_the_option(pbx, call_modul
     result = call_module(dialplan_phones, phones=acme_declared(), **args)
     assert result['failed'] and fragment in result['msg'], result['msg']
     assert pbx.control.log() == []
+
+
+def test_a_converged_multi_port_fleet_costs_one_listing_and_one_read_per_device(pbx, ata, call_module):
+    ata()
+    phones = [{'mac': ATA, 'port': port, 'company': 'acme', 'phone_type': 'spa112', 'name': 'Line %d' % port} for port in (0, 1)]
+    call_module(dialplan_phones, phones=phones)
+    pbx.control.clear_log()
+    again = call_module(dialplan_phones, phones=phones)
+    assert again['changed'] is False
+    assert [entry['verb'] for entry in pbx.control.log()] == ['active', 'read']
