@@ -143,8 +143,8 @@ def desired_from_params(client, params, prefix='', catalog=None):
     return desired_phone(params, known_phone_types=catalog.names or PHONE_TYPES, prefix=prefix)
 
 
-def read_rows(client, mac):
-    return sorted((normalize_row(row) for row in client.read_phone(mac)), key=lambda row: row['port'])
+def read_rows(client, mac, port=None):
+    return sorted((normalize_row(row) for row in client.read_phone(mac, needed_port=port)), key=lambda row: row['port'])
 
 
 def waiting_list(client):
@@ -176,7 +176,7 @@ def converge(client, desired, check_mode=False, waiting=None, rows=None, port_co
     Raises PbxError, NotPlannable, InvalidInput or ConvergeError.
     """
     if rows is None:
-        rows = read_rows(client, desired.mac)
+        rows = read_rows(client, desired.mac, desired.port)
     if not rows and waiting is None:
         waiting = waiting_rows(client, desired.mac)
     if port_counts is None:
@@ -227,7 +227,7 @@ def _apply(client, desired, first, rows, waiting, port_counts=None):
             else:
                 raise
             uncertain = True
-        rows = read_rows(client, desired.mac)
+        rows = read_rows(client, desired.mac, desired.port)
         if rows:
             waiting = []
         elif any(call.verb in ('promote', 'demote') for call in step):
