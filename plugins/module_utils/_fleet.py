@@ -142,7 +142,13 @@ class _CountingClient(object):
         return getattr(self._client, name)
 
     def call(self, verb, scope=None, values=None):
-        reply = self._client.call(verb, scope, values)
+        try:
+            reply = self._client.call(verb, scope, values)
+        except PbxError as exc:
+            # A write whose outcome is unknown may have been applied.
+            if verb in WRITE_VERBS and exc.outcome_unknown:
+                self.writes += 1
+            raise
         if verb in WRITE_VERBS:
             self.writes += 1
         return reply
@@ -276,14 +282,14 @@ class Fleet(object):
             results.append(PhoneResult(DesiredPhone(mac, mine[0], 'absent'), 'unchanged', msg=message))
         return results
 
-    def _device_state(self, mac, client):
+    def _device_state(self, mac, client, port=None):
         """The device's active rows and its rows in the waiting list.
 
         A device the listing shows is read. So is one it does not show when ``companies``
         narrowed the listing: the PBX may hold it in another company.
         """
         if mac in self.active or self.companies:
-            rows = read_rows(client, mac)
+            rows = read_rows(client, mac, port)
         else:
             rows = []
         return rows, ([] if rows else self.waiting.get(mac, []))
@@ -303,13 +309,13 @@ class Fleet(object):
         ordered = [entries[index] for index in order]
         rows = []
         try:
-            rows, waiting = self._device_state(mac, client)
+            rows, waiting = self._device_state(mac, client, ordered[0].port)
             port_counts = port_counts_for(ordered, rows, waiting, self.catalog)
             results = self._plan_device(ordered, rows, waiting, port_counts)
             if _refused(results) and not rows and mac not in self.active and not self.companies:
                 # The listing may not show every phone these credentials can name (another company's
                 # to a Company-Admin): read the phone itself before saying it cannot be created.
-                rows = read_rows(client, mac)
+                rows = read_rows(client, mac, ordered[0].port)
                 if rows:
                     waiting = []
                     port_counts = port_counts_for(ordered, rows, waiting, self.catalog)

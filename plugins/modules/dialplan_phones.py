@@ -321,7 +321,7 @@ def main():
         module.warn(warning)
     summary = summarize(results)
     output = dict(
-        changed=any(result.changed for result in results) or bool(client.writes_applied),
+        changed=any(result.changed for result in results) or client.may_have_written,
         results=[result.as_dict(module._diff) for result in results],
         summary=summary,
     )
