@@ -12,6 +12,7 @@ Two layouts declare phones (see the handsets role):
 - the **single-PBX layout**: one inventory host per port row, its settings in host vars named
   prefix + option (``phone_mac``, ``phone_name``, ...). ``from_hosts(hosts, prefix)`` takes
   ``[(host name, {variable: value})]`` (the host's variables; only those with the prefix are read).
+- a list of entries in one variable (``ipcortex_phones``): ``from_list(entries, variable)``;
 - the **estate layout**: a PBX host whose variables named ``ipcortex_fleet_*`` are fleet blocks
   (``company``, ``defaults``, ``phones``). ``from_blocks(pbx, variables)`` takes the PBX host's name
   and its variables (only the ``ipcortex_fleet_*`` ones are read).
@@ -87,17 +88,30 @@ class Origin(object):
         # (mac, port) once the entry has been validated.
         self.row = None
 
+    def _entry(self):
+        if self.pbx is None:
+            return '%s[%d]' % (self.block, self.index)
+        return '%s.phones[%d]' % (self.block, self.index)
+
     def variable(self, option):
         """The variable the user set for ``option`` (``phone_mac``, ``ipcortex_fleet_acme.phones[2].mac``)."""
         if self.block is not None:
-            return '%s.phones[%d].%s' % (self.block, self.index, option)
+            return '%s.%s' % (self._entry(), option)
         return self.prefix + option
 
     def where(self):
-        """Where the entry is declared: ``host acme-fax`` or ``pbx-london ipcortex_fleet_acme.phones[2]``."""
+        """Where the entry is declared: ``host acme-fax``, ``pbx-london ipcortex_fleet_acme.phones[2]``, ``ipcortex_phones[2]``."""
         if self.block is not None:
-            return '%s %s.phones[%d]' % (self.pbx, self.block, self.index)
+            return ' '.join(part for part in (self.pbx, self._entry()) if part)
         return 'host %s' % self.host
+
+    def qualified(self, option=None):
+        """The variable with where it is set: ``phone_zone of host acme-fax``, ``pbx-london ipcortex_fleet_acme.phones[2].zone``."""
+        if not option:
+            return self.where()
+        if self.host is not None:
+            return '%s of host %s' % (self.variable(option), self.host)
+        return ' '.join(part for part in (self.pbx, self.variable(option)) if part)
 
     def label(self):
         """The phone as messages and diff headers name it: PBX, company and name, or the inventory host."""
@@ -159,6 +173,28 @@ def from_hosts(hosts, prefix='phone_', check_phone_types=False):
         entry = dict((option, variables[prefix + option]) for option in PHONE_OPTIONS if variables.get(prefix + option) is not None)
         origin = Origin(host=host, prefix=prefix, company=_text(entry.get('company')), name=_text(entry.get('name')))
         _add(fleet, entry, origin, 'host %s: %s' % (host, prefix), check_phone_types)
+    _check_duplicates(fleet)
+    return fleet
+
+
+def from_list(entries, variable='ipcortex_phones', check_phone_types=False):
+    """A list of ``dialplan_phones`` entries held in one variable (``ipcortex_phones``)."""
+    fleet = DeclaredFleet()
+    if not isinstance(entries, list):
+        fleet.problems.append('%s: a list of phones, not %s' % (variable, _kind(entries)))
+        return fleet
+    for index, phone in enumerate(entries):
+        where = '%s[%d]' % (variable, index)
+        if not isinstance(phone, dict):
+            fleet.problems.append('%s: a phone is a dict of options, not %s' % (where, _kind(phone)))
+            continue
+        unknown = sorted(str(key) for key in phone if key not in PHONE_OPTIONS)
+        if unknown:
+            fleet.problems.append('%s: %s' % (where, _unknown_options(unknown, PHONE_OPTIONS)))
+            continue
+        entry = dict((key, value) for key, value in phone.items() if value is not None)
+        origin = Origin(block=variable, index=index, company=_text(entry.get('company')), name=_text(entry.get('name')))
+        _add(fleet, entry, origin, where + '.', check_phone_types)
     _check_duplicates(fleet)
     return fleet
 

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names, from_blocks, from_hosts, unknown_host_vars
+from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names, from_blocks, from_hosts, from_list, unknown_host_vars
 
 MAC = '00:04:13:d0:00:01'
 
@@ -165,3 +165,14 @@ def test_two_blocks_of_one_company_are_a_problem():
 def test_fleet_block_names_are_the_prefixed_variables():
     assert fleet_block_names({'ipcortex_fleet_b': 1, 'ipcortex_fleet_a': 1, 'ipcortex_fleet_': 1, 'ipcortex_url': 1}) == [
         'ipcortex_fleet_a', 'ipcortex_fleet_b']
+
+
+# --- a list variable -----------------------------------------------------------------------
+
+def test_a_list_variable_is_checked_entry_by_entry():
+    fleet = from_list([{'mac': MAC, 'name': 'A', 'zone': None}, {'mac': 'bad'}, 'x', {'mac': MAC}, {'mac': MAC, 'nmae': 1}])
+    assert fleet.phones == [{'mac': MAC, 'name': 'A'}]
+    assert [problem.split(':')[0] for problem in fleet.problems] == [
+        'ipcortex_phones[1].mac', 'ipcortex_phones[2]', 'ipcortex_phones[4]', 'ipcortex_phones[3] declares 000413d00001 port 0, which ipcortex_phones[0] declares already; declare each port row once']
+    assert fleet.origins[0].variable('name') == 'ipcortex_phones[0].name'
+    assert from_list({'mac': MAC}).problems == ['ipcortex_phones: a list of phones, not a dict']
