@@ -143,7 +143,8 @@ class ActionModule(ActionBase):
                                 'hosts. Run this play unsliced, or use state merged in sliced jobs (or the estate layout)' % reason)
         result['warnings'] = fleet.warnings
         if problems:
-            return dict(result, failed=True, changed=False, problems=problems,
+            # The problems are in msg only: a list beside it would print each one twice.
+            return dict(result, failed=True, changed=False,
                         msg='nothing was changed: %d problem%s in the declared phones: %s'
                         % (len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)))
 
@@ -193,8 +194,8 @@ class ActionModule(ActionBase):
         for key in ('msg',):
             if isinstance(outcome.get(key), str):
                 outcome[key] = self._relabel(in_user_terms(outcome[key], fleet), fleet, pbx_host)
-        if isinstance(outcome.get('problems'), list):
-            outcome['problems'] = [in_user_terms(problem, fleet) for problem in outcome['problems']]
+        # The module's problems are its msg too: printed once is enough.
+        outcome.pop('problems', None)
         for entry in outcome.get('results') or []:
             origin = fleet.origin_of(entry.get('mac'), entry.get('port', 0))
             if origin is not None:

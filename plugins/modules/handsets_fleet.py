@@ -21,8 +21,8 @@ description:
     C(ipcortex_phone_group) with their C(phone_*) host vars (single-PBX layout), or the C(ipcortex_fleet_*) blocks of the PBX host it runs
     for (estate layout) - checks every entry with the rules of M(ipcortex.pbx.dialplan_phone), then converges them with
     M(ipcortex.pbx.dialplan_phones).
-  - Problems are reported all at once, before any request, naming the inventory host or the PBX, block and entry, and the variable the
-    user set. Host vars with the phone prefix that name no option are warned about.
+  - Problems are reported all at once in the task's message, before any request, naming the inventory host or the PBX, block and entry,
+    and the variable the user set. Host vars with the phone prefix that name no option are warned about.
   - With C(ipcortex_phones_state=overridden) in the single-PBX layout, it refuses to run when the phone group may hold only part of the
     declared phones (a job slice of AWX, or a count other than C(ipcortex_phones_expected_hosts)).
   - Publishes the run's summary with the job's stats (as M(ansible.builtin.set_stats) does, aggregated, not per host), keyed by the PBX
@@ -82,10 +82,4 @@ summary:
   returned: when the module ran
   type: dict
   sample: {created: 0, promoted: 0, updated: 1, deleted: 0, demoted: 0, unchanged: 41, failed: 0, total: 42}
-problems:
-  description: Every problem found in the declared phones; nothing was sent.
-  returned: when the declared phones have problems
-  type: list
-  elements: str
-  sample: ["host acme-fax: phone_phoneid: 000e08d000041 names 000e08d00004 port 1, but phone_mac and phone_port name 000e08d00004 port 0; ..."]
 '''
