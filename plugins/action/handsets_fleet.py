@@ -32,9 +32,9 @@ ROLE_VARIABLES = (
     ('protected', 'ipcortex_phones_protected'),
     ('concurrency', 'ipcortex_phones_concurrency'),
 )
-# dialplan_phones' opt-in for emptying a company of which no phone is declared (state overridden).
-# A block with ``phones: []`` is that opt-in for its company. None while the module has no such option.
-EMPTY_COMPANY_OPT_IN = None
+# dialplan_phones' opt-in for emptying a company of which no phone is declared (state overridden):
+# a block with ``phones: []`` gives it for its company, ipcortex_phones_empty_companies for others.
+EMPTY_COMPANY_OPT_IN = 'empty_companies'
 _ENTRY = re.compile(r'\bphones\[(\d+)\]\.?([a-z_]*)')
 
 
@@ -84,6 +84,12 @@ def in_user_terms(text, fleet):
     for option, variable in ROLE_VARIABLES:
         text = re.sub(r'(?<![\w.\[])%s\b' % option, variable, text)
     return text
+
+
+def _module_takes(option):
+    """Whether dialplan_phones has ``option`` (the opt-in came with a later version of the module)."""
+    from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phones
+    return option in dialplan_phones.argument_spec()
 
 
 class ActionModule(ActionBase):
@@ -182,11 +188,12 @@ class ActionModule(ActionBase):
                     concurrency=self._var(task_vars, 'ipcortex_phones_concurrency', 8))
         if companies:
             args['companies'] = companies
-        if EMPTY_COMPANY_OPT_IN and state == 'overridden' and fleet.companies:
+        emptied = list(self._var(task_vars, 'ipcortex_phones_empty_companies', []))
+        if state == 'overridden':
             declared = set(origin.company for origin in fleet.origins)
-            emptied = [company for company in fleet.companies if company not in declared]
-            if emptied:
-                args[EMPTY_COMPANY_OPT_IN] = True
+            emptied += [company for company in fleet.companies if company not in declared and company not in emptied]
+        if emptied and _module_takes(EMPTY_COMPANY_OPT_IN):
+            args[EMPTY_COMPANY_OPT_IN] = emptied
         return args
 
     def _in_user_terms(self, outcome, fleet, pbx_host):
