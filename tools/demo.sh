@@ -101,5 +101,8 @@ if [ "$writes_before" != "$writes_after" ]; then
     exit 1
 fi
 echo
-echo "Demo complete: the second run reported no changes, and --check --diff reported exactly the"
-echo "phone renamed behind Ansible's back, without writing to the PBX."
+echo "Single-PBX demo complete: the second run reported no changes, and --check --diff reported"
+echo "exactly the phone renamed behind Ansible's back, without writing to the PBX."
+
+echo
+"$root/tools/demo_estate.sh"

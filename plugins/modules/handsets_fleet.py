@@ -1,0 +1,85 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) ipcortex.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# The work is done by the action plugin of the same name, on the controller.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: handsets_fleet
+short_description: The handsets role's task - converge the fleet declared in inventory
+version_added: 0.2.0
+description:
+  - The task of the R(ipcortex.pbx.handsets role,ansible_collections.ipcortex.pbx.handsets_role); use the role, which documents the variables
+    this task reads.
+  - Runs on the controller. Builds the declared phones from the role's variables - the list C(ipcortex_phones), the hosts of the group
+    C(ipcortex_phone_group) with their C(phone_*) host vars (single-PBX layout), or the C(ipcortex_fleet_*) blocks of the PBX host it runs
+    for (estate layout) - checks every entry with the rules of M(ipcortex.pbx.dialplan_phone), then converges them with
+    M(ipcortex.pbx.dialplan_phones).
+  - Problems are reported all at once in the task's message, before any request, naming the inventory host or the PBX, block and entry,
+    and the variable the user set. Host vars with the phone prefix that name no option are warned about.
+  - With C(ipcortex_phones_state=overridden) in the single-PBX layout, it refuses to run when the phone group may hold only part of the
+    declared phones (a job slice of AWX, or a count other than C(ipcortex_phones_expected_hosts)).
+  - Publishes the run's summary with the job's stats (as M(ansible.builtin.set_stats) does, aggregated, not per host), keyed by the PBX
+    host's name, or in the single-PBX layout by the PBX's host name (and the AWX job in a sliced job).
+author:
+  - IPCortex (@ipcortex)
+extends_documentation_fragment:
+  - ipcortex.pbx.connection
+  - ipcortex.pbx.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  check_mode:
+    support: full
+    details: As M(ipcortex.pbx.dialplan_phones) - reads, reports every change a real run would make, sends no write.
+  diff_mode:
+    support: full
+    details: One diff per changed phone, headed by its phoneid and where it is declared (PBX, company and name, or inventory host).
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+notes:
+  - The connection options are usually not given to the task itself but come from C(module_defaults) for C(group/ipcortex.pbx.dialplan);
+    the role's C(ipcortex_url), C(ipcortex_api_key) and other connection variables, when set, take precedence.
+seealso:
+  - module: ipcortex.pbx.dialplan_phones
+  - ref: ansible_collections.ipcortex.pbx.handsets_role
+    description: The role that runs this task.
+'''
+
+EXAMPLES = r'''
+# Use the role; it runs this task with the right run_once and delegate_to for each layout.
+- name: Converge the PBXs of the estate
+  hosts: pbxs
+  gather_facts: false
+  roles:
+    - role: ipcortex.pbx.handsets
+'''
+
+RETURN = r'''
+results:
+  description:
+    - The results of M(ipcortex.pbx.dialplan_phones), one per phone, each declared phone with C(label) (PBX, company and name, or the
+      inventory host) and C(declared_by) (C(host), or C(pbx), C(block), C(index); C(company) and C(name)).
+  returned: when the module ran
+  type: list
+  elements: dict
+  sample: [{mac: 000413d00001, port: 0, phoneid: 000413d000010, action: unchanged, changed: false, msg: '',
+            label: pbx-london / acme / Reception,
+            declared_by: {pbx: pbx-london, block: ipcortex_fleet_acme, index: 0, company: acme, name: Reception}}]
+summary:
+  description: How many phones took each action, and the total.
+  returned: when the module ran
+  type: dict
+  sample: {created: 0, promoted: 0, updated: 1, deleted: 0, demoted: 0, unchanged: 41, failed: 0, total: 42}
+'''
