@@ -20,7 +20,6 @@ module task that does nothing with them (ansible.builtin.ping).
 """
 
 import argparse
-import os
 import shutil
 import tempfile
 

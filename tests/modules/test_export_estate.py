@@ -20,7 +20,7 @@ from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_info
 
 from ipcortex_emulator.testing import EmulatorProcess  # pylint: disable=import-error
 
-from pbx_helpers import COLLECTIONS, SYSADMIN_KEY, ansible_env, api  # pylint: disable=import-error
+from pbx_helpers import COLLECTIONS, SYSADMIN_KEY, ansible_env  # pylint: disable=import-error
 
 SEEDS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'emulator', 'seeds')
 INSTALLED_PLAYBOOKS = os.path.join(COLLECTIONS, 'ansible_collections', 'ipcortex', 'pbx', 'playbooks')
