@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -232,7 +233,8 @@ def test_converging_the_exported_estate_sends_no_write(estate, tmp_path, state):
             emulator.control.clear_log()
         _rc, output = playbook(['-i', str(out), str(tmp_path / 'converge.yml'), '-e', 'ipcortex_phones_state=%s' % state] + check,
                                tmp_path, tmp_path)
-        assert 'changed=0' in output and 'failed=0' in output
+        recap = re.findall(r'^(\w+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=0', output, re.M)
+        assert sorted(recap) == [('berlin', '0'), ('london', '0'), ('paris', '0')], output
         for name, emulator in pbxs.items():
             log = emulator.control.log()
             assert log, name
