@@ -19,6 +19,8 @@ description:
     C(ipcortex.pbx.handsets) role reads. C(phone_phoneid), C(phone_description) (of the phone type) and C(phone_created) are read-only.
   - Every host joins the group O(group), a group per company (C(company_acme)) and a group per phone type (C(phone_type_snom320)).
     Group names are sanitised - characters other than letters, digits and underscores become underscores.
+  - Several PBXs can feed one inventory, one configuration file each. O(pbx) names the PBX, puts its name in front of its hosts and groups,
+    and sets the host var C(phone_pbx).
   - Supports Ansible's constructed features (O(compose), O(groups), O(keyed_groups), O(strict)), O(filters) to leave phones out,
     and inventory caching.
   - The settings of the phones are read in parallel over one keep-alive session (O(concurrency)); a fleet of 1,000 phones is one listing
@@ -136,6 +138,19 @@ options:
     type: list
     elements: str
     default: []
+  pbx:
+    description:
+      - A name for this PBX, so that several PBXs can feed one inventory (one configuration file each) without their hosts or groups colliding.
+      - Every host's name starts with it and an underscore (V(london_000413d000010), also in front of a name made by O(hostname)),
+        and so does every group the plugin makes (V(london_phones), V(london_company_acme), V(london_phone_type_snomD345)),
+        sanitised as group names are.
+      - Every host gets the host var C(<prefix>pbx) (by default C(phone_pbx)) holding it, also available to O(hostname), O(filters)
+        and Ansible's constructed features.
+      - Groups from O(groups) and O(keyed_groups) are named as written, so that they can gather phones of several PBXs; put the PBX in
+        their names (for example with the C(prefix) of a keyed group) to keep them apart.
+      - By default the names are not prefixed and no C(<prefix>pbx) host var is set.
+    type: str
+    version_added: 0.2.0
 notes:
   - The connection options are those of the modules, with the same environment variables, so that an inventory source in AWX or
     AAP can take them from a credential.
@@ -176,6 +191,13 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ipcortex-pbx
 cache_timeout: 600
+
+---
+# london.dialplan.yml and paris.dialplan.yml side by side in one inventory folder:
+# hosts london_000413d000010, paris_000413d000010..., groups london_phones, paris_company_acme...
+plugin: ipcortex.pbx.dialplan
+url: https://pbx-london.example.com
+pbx: london
 '''
 
 import re
@@ -273,18 +295,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # --- building the inventory ------------------------------------------------------------
 
+    def pbx_name(self):
+        """The PBX's name from the option pbx ('' when not set): the prefix of its hosts and groups."""
+        pbx = self.get_option('pbx')
+        if pbx is None:
+            return ''
+        pbx = to_native(pbx).strip()
+        if not pbx:
+            raise AnsibleParserError('ipcortex.pbx.dialplan: pbx must not be empty; give the PBX a name, or leave the option out')
+        return pbx
+
     def populate(self, phones):
         prefix = self.get_option('prefix')
         strict = self.get_option('strict')
+        pbx = self.pbx_name()
+        name_prefix = pbx + '_' if pbx else ''
         top = self.get_option('group')
         if top:
-            top = self.inventory.add_group(top)
+            top = self.inventory.add_group(group_name(pbx, top) if pbx else top)
         seen = {}
         for phone in phones:
             variables = dict((prefix + key, value) for key, value in phone.items())
+            if pbx:
+                variables[prefix + 'pbx'] = pbx
             if not self.wanted(variables, phone, strict):
                 continue
-            host = self.host_name(variables, phone)
+            host = name_prefix + self.host_name(variables, phone)
             if host in seen:
                 raise AnsibleParserError('ipcortex.pbx.dialplan: hostname gives %r for both %s and %s; make the template name each port row apart'
                                          % (host, seen[host], phone['phoneid']))
@@ -294,7 +330,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.inventory.set_variable(host, name, value)
             for kind in ('company', 'phone_type'):
                 if phone.get(kind):
-                    self.inventory.add_host(host, group=self.inventory.add_group(group_name(kind, phone[kind])))
+                    self.inventory.add_host(host, group=self.inventory.add_group(group_name(name_prefix + kind, phone[kind])))
             self._set_composite_vars(self.get_option('compose'), variables, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option('groups'), variables, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), variables, host, strict=strict)

@@ -94,3 +94,15 @@ def test_a_playbook_runs_from_the_installed_collection(installed, pbx):
     out = run([os.path.join(BIN, 'ansible-playbook'), 'ipcortex.pbx.export', '-e', 'export_dir=%s' % (work / 'export')], str(work), env)
     assert 'failed=0' in out
     assert (work / 'export' / 'acme.yml').exists()
+
+
+def test_a_relative_export_dir_lands_in_the_current_directory(installed, pbx):
+    collections, work = installed[1], installed[2]
+    elsewhere = work / 'adopting'
+    elsewhere.mkdir()
+    env = ansible_env(ANSIBLE_COLLECTIONS_PATH=str(collections), IPCORTEX_URL=pbx.url, IPCORTEX_API_KEY='sysadmin-key')
+    out = run([os.path.join(BIN, 'ansible-playbook'), 'ipcortex.pbx.export', '-e', 'export_dir=inventory'], str(elsewhere), env)
+    assert sorted(os.listdir(str(elsewhere / 'inventory'))) == ['acme.yml', 'globex.yml', 'waiting.yml']
+    assert 'to %s' % (elsewhere / 'inventory') in out
+    # Not beside the installed playbook.
+    assert not (collections / 'ansible_collections' / 'ipcortex' / 'pbx' / 'playbooks' / 'inventory').exists()

@@ -19,3 +19,14 @@ sed -i 's/phone_name: "Acme sales 1"/phone_name: "Acme sales one"/' "$work/inven
 ansible-playbook -i "$work/inventory" converge.yml --check --diff -e '{"expected_writes": []}' "$@"
 ansible-playbook -i "$work/inventory" converge.yml --diff \
     -e '{"expected_writes": [{"verb": "update", "scope": {"mac": "000413d00002", "port": 0}, "keys": ["name"]}]}' "$@"
+
+# An estate of one PBX host: exported from another folder with the host's own connection vars
+# (a relative export_dir lands there), converged by a play over the PBX hosts with no write.
+mkdir -p "$work/pbx-hosts/host_vars/pbx-demo"
+printf -- '---\npbxs:\n  hosts:\n    pbx-demo:\n      ipcortex_url: "%s"\n' "$IPCORTEX_URL" > "$work/pbx-hosts/hosts.yml"
+printf -- '---\nipcortex_api_key: sysadmin-key\n' > "$work/pbx-hosts/host_vars/pbx-demo/connection.yml"
+(cd "$work" && env -u IPCORTEX_URL -u IPCORTEX_API_KEY \
+    ansible-playbook ipcortex.pbx.export -i pbx-hosts -e export_hosts=pbxs -e export_dir=estate "$@")
+cp "$work/pbx-hosts/host_vars/pbx-demo/connection.yml" "$work/estate/host_vars/pbx-demo/"
+ansible-playbook -i "$work/estate" converge_estate.yml --check --diff "$@"
+ansible-playbook -i "$work/estate" converge_estate.yml "$@"
