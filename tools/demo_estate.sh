@@ -7,9 +7,11 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-python=$root/.venv/bin/python
+# make demo's small environment (tools/demo.sh exports DEMO_VENV), or the one DEMO_VENV names.
+DEMO_VENV=${DEMO_VENV:-$root/.venv-demo}
+python=$DEMO_VENV/bin/python
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$root/build/collections}
-PATH=$root/.venv/bin:$PATH
+PATH=$DEMO_VENV/bin:$PATH
 
 pbxs=(london newyork paris)
 work=build/demo-estate

@@ -86,12 +86,6 @@ def in_user_terms(text, fleet):
     return text
 
 
-def _module_takes(option):
-    """Whether dialplan_phones has ``option`` (the opt-in came with a later version of the module)."""
-    from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phones
-    return option in dialplan_phones.argument_spec()
-
-
 class ActionModule(ActionBase):
     """See plugins/modules/handsets_fleet.py."""
 
@@ -198,7 +192,7 @@ class ActionModule(ActionBase):
         if state == 'overridden':
             declared = set(origin.company for origin in fleet.origins)
             emptied += [company for company in fleet.companies if company not in declared and company not in emptied]
-        if emptied and _module_takes(EMPTY_COMPANY_OPT_IN):
+        if emptied:
             args[EMPTY_COMPANY_OPT_IN] = emptied
         return args
 
