@@ -22,6 +22,7 @@ from ansible.module_utils.six.moves.urllib.parse import urlsplit
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names, from_blocks, from_hosts, from_list
+from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import fleet_blocks, phone_hosts
 
 MODULE = 'ipcortex.pbx.dialplan_phones'
 CONNECTION_OPTIONS = ('url', 'api_key', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries')
@@ -122,7 +123,7 @@ class ActionModule(ActionBase):
         group_hosts = None
         if blocks:
             pbx_host = task_vars.get('inventory_hostname')
-            fleet = from_blocks(pbx_host, dict((name, self._var(task_vars, name)) for name in blocks))
+            fleet = from_blocks(pbx_host, fleet_blocks(task_vars, lambda name: self._var(task_vars, name)))
         elif 'ipcortex_phones' in task_vars and phones is not None:
             fleet = from_list(phones)
         else:
@@ -168,12 +169,7 @@ class ActionModule(ActionBase):
     def _from_group(self, task_vars, hosts):
         """One entry per host of the group: only its prefixed variables are templated."""
         prefix = self._var(task_vars, 'ipcortex_phone_var_prefix', 'phone_')
-        hostvars = task_vars['hostvars']
-        declared = []
-        for host in hosts:
-            host_vars = hostvars[host]
-            declared.append((host, dict((name, host_vars[name]) for name in host_vars if name.startswith(prefix))))
-        return from_hosts(declared, prefix)
+        return from_hosts(phone_hosts(task_vars['hostvars'], hosts, prefix), prefix)
 
     def _module_args(self, task_vars, fleet, state, companies):
         """The module's options: connection (module_defaults, then the ipcortex_* variables that are set) and the fleet."""

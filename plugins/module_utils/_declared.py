@@ -274,12 +274,22 @@ def _add(fleet, entry, origin, prefix, check_phone_types, from_defaults=()):
     if problem:
         fleet.problems.append(problem)
         return
-    try:
-        desired = desired_phone(entry, known_phone_types=None if check_phone_types else ANY_PHONE_TYPE, prefix=prefix)
-    except InvalidInput as exc:
-        option = exc.option[len(prefix):]
-        if option not in from_defaults:
-            fleet.problems.append(str(exc))
+    # Each bad setting is reported, not only the first: drop it and check the rest again.
+    probe = dict(entry)
+    valid = True
+    while True:
+        try:
+            desired = desired_phone(probe, known_phone_types=None if check_phone_types else ANY_PHONE_TYPE, prefix=prefix)
+            break
+        except InvalidInput as exc:
+            valid = False
+            option = exc.option[len(prefix):]
+            if option not in from_defaults:
+                fleet.problems.append(str(exc))
+            if option in IDENTITY_OPTIONS or option not in probe:
+                return
+            del probe[option]
+    if not valid:
         return
     fleet.phones.append(entry)
     fleet.origins.append(origin)
