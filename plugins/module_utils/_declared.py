@@ -53,6 +53,8 @@ BLOCK_KEYS = ('company', 'defaults', 'phones')
 # Every option a declared phone may set (dialplan_phones' per-phone options).
 PHONE_OPTIONS = tuple(phone_argument_spec())
 IDENTITY_OPTIONS = ('mac', 'phoneid', 'port')
+# What an entry of a fleet block may set: company is the block's own.
+ENTRY_OPTIONS = tuple(option for option in PHONE_OPTIONS if option != 'company')
 # What a block's defaults may set: settings, not identity; company is the block's own.
 DEFAULT_OPTIONS = tuple(option for option in PHONE_OPTIONS if option not in IDENTITY_OPTIONS + ('company',))
 # Host vars the inventory plugin writes beside the options (read-only facts about the phone).
@@ -235,7 +237,7 @@ def from_blocks(pbx, variables, check_phone_types=False):
             unknown = sorted(str(key) for key in phone if key not in PHONE_OPTIONS or key == 'company')
             if unknown:
                 fleet.problems.append('%s: %s; an entry has the options of dialplan_phones without company (the block sets it)'
-                                      % (entry_where, _unknown_options(unknown, PHONE_OPTIONS)))
+                                      % (entry_where, _unknown_options(unknown, ENTRY_OPTIONS)))
                 continue
             entry = dict((key, value) for key, value in defaults.items() if value is not None)
             entry.update((key, value) for key, value in phone.items() if value is not None)
