@@ -271,8 +271,12 @@ def _check_defaults(fleet, where, defaults):
 
 
 def _add(fleet, entry, origin, prefix, check_phone_types, from_defaults=()):
-    """Validate one entry as the modules would; keep it (with its origin) or record why not."""
-    entry, problem = _agreed_identity(entry, prefix, origin)
+    """Validate one entry as the modules would; keep it (with its origin) or record why not.
+
+    ``prefix`` is what names an option in messages: where the entry is, then the variable's name
+    up to the option (``host acme-fax: phone_``, ``pbx-london ipcortex_fleet_acme.phones[2].``).
+    """
+    entry, problem = _agreed_identity(entry, prefix, origin.variable)
     if problem:
         fleet.problems.append(problem)
         return
@@ -298,7 +302,7 @@ def _add(fleet, entry, origin, prefix, check_phone_types, from_defaults=()):
     origin.row = (desired.mac, desired.port)
 
 
-def _agreed_identity(entry, prefix, origin):
+def _agreed_identity(entry, prefix, variable):
     """mac and phoneid together are fine when they name the same port row (the inventory plugin writes both).
 
     Returns (entry without the redundant phoneid, None) or (entry, problem).
@@ -318,7 +322,7 @@ def _agreed_identity(entry, prefix, origin):
         return entry, '%sport: %r is not a port number; give 0 or a positive whole number' % (prefix, entry.get('port'))
     if (mac, port) != (pid_mac, pid_port):
         return entry, ('%sphoneid: %s names %s port %d, but %s and %s name %s port %d; give one identity (or both naming the same port row)'
-                       % (prefix, entry['phoneid'], pid_mac, pid_port, origin.variable('mac'), origin.variable('port'), mac, port))
+                       % (prefix, entry['phoneid'], pid_mac, pid_port, variable('mac'), variable('port'), mac, port))
     agreed = dict(entry)
     del agreed['phoneid']
     agreed['port'] = port
