@@ -27,6 +27,9 @@ INDEX_SCHEMA = 'ipcortex.pbx.report-index/1'
 CHANGES = ('created', 'promoted', 'updated', 'deleted', 'demoted')
 ACTIONS = CHANGES + ('failed', 'unchanged')
 FIELD_ORDER = SETTINGS + ('ports',)
+REMOVALS = ('deleted', 'demoted')
+# The fields the Markdown shows for a removed phone.
+REMOVAL_FIELDS = ('name', 'company', 'phone_type', 'ports')
 NO_COMPANY = ''
 
 
@@ -128,7 +131,7 @@ def _value(value):
 def _phone(row):
     where = row.get('declared_by') or {}
     declared = 'host %s' % where['host'] if where.get('host') else (
-        '%s[%s]' % (where['block'], where['index']) if where.get('block') else 'not declared')
+        '%s.phones[%s]' % (where['block'], where['index']) if where.get('block') else 'not declared')
     label = '%s `%s`' % (row['name'], row['phoneid']) if row['name'] else '`%s`' % row['phoneid']
     return label, declared
 
@@ -136,7 +139,16 @@ def _phone(row):
 def _change_text(row):
     if row['action'] == 'failed':
         return 'failed: %s' % row['msg']
-    return '<br>'.join('`%s`: %s → %s' % (change['field'], _value(change['old']), _value(change['new'])) for change in row['changes'])
+    changes = row['changes']
+    hidden = []
+    if row['action'] in REMOVALS:
+        # A removed phone loses every field: the ones that say which phone it was are enough here (the JSON has all).
+        hidden = [change for change in changes if change['field'] not in REMOVAL_FIELDS]
+        changes = [change for change in changes if change['field'] in REMOVAL_FIELDS]
+    lines = ['`%s`: %s → %s' % (change['field'], _value(change['old']), _value(change['new'])) for change in changes]
+    if hidden:
+        lines.append('and %d other field%s' % (len(hidden), '' if len(hidden) == 1 else 's'))
+    return '<br>'.join(lines)
 
 
 def _table(rows):

@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 from ipcortex_emulator.testing import EmulatorProcess  # pylint: disable=import-error
-from pbx_helpers import REPO, SYSADMIN_KEY, ansible_env  # pylint: disable=import-error
+from pbx_helpers import REPO, SYSADMIN_KEY, ansible_env, api  # pylint: disable=import-error
 
 WRITE_VERBS = ('create', 'update', 'delete', 'assign', 'promote', 'demote')
 PBXS = ('london', 'newyork', 'paris')
@@ -225,3 +225,32 @@ def test_estate_fail_on_changes_fails_each_drifted_pbx_and_passes_when_converged
     index = json.loads((report_dir / 'index.json').read_text())
     assert index['changed'] == 0 and len(index['pbxs']) == 3
     assert all(writes(process) == [] for process in emulators.values())
+
+
+# --- as AWX runs it ------------------------------------------------------------------------
+
+def test_an_awx_drift_job_shows_the_report_in_its_output_then_fails(pbx, tmp_path, monkeypatch):
+    """The scheduled drift check of the AWX guide: ipcortex_fail_on_changes instead of an extra task."""
+    import test_awx_runner as awx  # pylint: disable=import-error
+    for name in list(os.environ):
+        if name.startswith(('IPCORTEX_', 'ANSIBLE_')):
+            monkeypatch.delenv(name)
+    env = awx.inject({'url': pbx.url, 'api_key': SYSADMIN_KEY, 'validate_certs': True}, str(tmp_path))
+    # Each job in its own private data dir, as AWX gives it (ansible-runner keeps a job's command line there).
+    runner, _events = awx.run_job(tmp_path / 'converge', env)
+    assert runner.status == 'successful'
+
+    api(pbx.url, 'update', scope={'mac': awx.MAC, 'port': 0}, values={'name': 'Renamed at the console'})
+    pbx.control.clear_log()
+    drift = '--check -e ipcortex_fail_on_changes=true -e ipcortex_report_dir=%s' % (tmp_path / 'drift')
+    runner, events = awx.run_job(tmp_path / 'drift-1', env, cmdline=drift)
+    assert (runner.status, runner.rc) == ('failed', 2)
+    output = ''.join(event.get('stdout', '') for event in events)
+    assert '`name`: `Renamed at the console` → `Scheduled job phone`' in output
+    assert output.index('| Scheduled job phone `000413ee00010`') < output.index('ipcortex_fail_on_changes: 1 phone of 127.0.0.1 would change')
+    assert pbx.control.writes() == []
+
+    runner, _events = awx.run_job(tmp_path / 'converge-again', env)
+    assert runner.status == 'successful'
+    runner, events = awx.run_job(tmp_path / 'drift-2', env, cmdline=drift)
+    assert (runner.status, runner.rc) == ('successful', 0), ''.join(event.get('stdout', '') for event in events)

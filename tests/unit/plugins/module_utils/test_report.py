@@ -121,9 +121,9 @@ def test_markdown_has_a_table_per_company_and_a_totals_line():
         ['Sales 3 `000413d000030`', 'host acme-sales-3', 'created',
          '`name`: *none* → `Sales 3`<br>`company`: *none* → `acme`<br>`phone_type`: *none* → `snomD315`<br>`can_hotdesk`: *none* → `true`'],
         ['Old desk `000413d000090`', 'not declared', 'deleted',
-         '`name`: `Old desk` → *none*<br>`company`: `acme` → *none*<br>`phone_type`: `snom320` → *none*<br>`barge`: `0` → *none*'],
+         '`name`: `Old desk` → *none*<br>`company`: `acme` → *none*<br>`phone_type`: `snom320` → *none*<br>and 1 other field'],
         # A pipe in a value is escaped, or it would split the cell.
-        ['Globex \\| lobby `001565d000050`', 'ipcortex_fleet_globex[0]', 'failed', 'failed: phone 001565d00005 has no port 1; its ports are 0'],
+        ['Globex \\| lobby `001565d000050`', 'ipcortex_fleet_globex.phones[0]', 'failed', 'failed: phone 001565d00005 has no port 1; its ports are 0'],
     ]
     assert lines[-1] == ('**Totals (check mode: would be):** 1 created · 0 promoted · 1 updated · 1 deleted · 0 demoted · 1 failed · '
                          '1 unchanged (5 phones)')
