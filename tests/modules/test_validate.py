@@ -13,6 +13,8 @@ __metaclass__ = type
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 
 import pytest
@@ -212,12 +214,33 @@ def test_both_layouts_in_one_inventory_and_the_default_output(pbx, tmp_path):
     assert pbx.control.log() == []
 
 
-@pytest.mark.parametrize('inventory', ['examples/inventory', 'examples/estate/inventory'])
-def test_the_examples_validate_without_credentials_or_vault_password(inventory, tmp_path):
-    run = subprocess.run(['ansible-playbook', 'ipcortex.pbx.validate', '-i', os.path.join(REPO, inventory)], capture_output=True,
-                         text=True, timeout=300, check=False, env=ansible_env(tmp_path))
+def example_hooks():
+    with open(os.path.join(REPO, 'examples', '.pre-commit-config.yaml')) as handle:
+        return [hook for repo in yaml.safe_load(handle)['repos'] for hook in repo['hooks']]
+
+
+@pytest.mark.parametrize('hook', example_hooks(), ids=lambda hook: hook['id'])
+def test_the_examples_pre_commit_hooks_validate_the_examples_offline(hook, tmp_path):
+    """Each hook of examples/.pre-commit-config.yaml, run as pre-commit runs it, passes on the sample inventories,
+    with no credential in the environment and no vault password."""
+    assert hook['language'] == 'system' and hook['pass_filenames'] is False
+    run = subprocess.run(shlex.split(hook['entry']), cwd=os.path.join(REPO, 'examples'), capture_output=True, text=True, timeout=300,
+                         check=False, env=ansible_env(tmp_path))
     assert run.returncode == 0, run.stdout + run.stderr
     assert 'ok=1' in run.stdout and 'failed=0' in run.stdout
+
+
+def test_an_example_hook_fails_on_a_broken_copy(tmp_path):
+    hook = example_hooks()[1]
+    copy = tmp_path / 'examples'
+    shutil.copytree(os.path.join(REPO, 'examples'), str(copy))
+    block = copy / 'estate' / 'inventory' / 'host_vars' / 'pbx-london' / 'acme.yml'
+    block.write_text(block.read_text().replace('"00:04:13:e1:00:02"', '"00:04:13:e1:00:0g"'))
+    run = subprocess.run(shlex.split(hook['entry']), cwd=str(copy), capture_output=True, text=True, timeout=300, check=False,
+                         env=ansible_env(tmp_path))
+    assert run.returncode == 2
+    # The YAML result format: one problem per item (long lines folded).
+    assert "- 'pbx-london ipcortex_fleet_acme.phones[1].mac: ''00:04:13:e1:00:0g'' is not a MAC" in run.stdout
 
 
 def test_an_inventory_without_phones_fails_saying_so(pbx, tmp_path):
