@@ -173,6 +173,7 @@ def test_a_list_variable_is_checked_entry_by_entry():
     fleet = from_list([{'mac': MAC, 'name': 'A', 'zone': None}, {'mac': 'bad'}, 'x', {'mac': MAC}, {'mac': MAC, 'nmae': 1}])
     assert fleet.phones == [{'mac': MAC, 'name': 'A'}]
     assert [problem.split(':')[0] for problem in fleet.problems] == [
-        'ipcortex_phones[1].mac', 'ipcortex_phones[2]', 'ipcortex_phones[4]', 'ipcortex_phones[3] declares 000413d00001 port 0, which ipcortex_phones[0] declares already; declare each port row once']
+        'ipcortex_phones[1].mac', 'ipcortex_phones[2]', 'ipcortex_phones[4]',
+        'ipcortex_phones[3] declares 000413d00001 port 0, which ipcortex_phones[0] declares already; declare each port row once']
     assert fleet.origins[0].variable('name') == 'ipcortex_phones[0].name'
     assert from_list({'mac': MAC}).problems == ['ipcortex_phones: a list of phones, not a dict']
