@@ -43,9 +43,12 @@ def table_rows(markdown):
 
 def rows_of(report):
     """{phoneid: (company, action, {field: (old, new)})} of a JSON report."""
-    return dict((row['phoneid'], (company['company'], row['action'], dict((change['field'], (change['old'], change['new']))
-                                                                         for change in row['changes'])))
-                for company in report['companies'] for row in company['phones'])
+    rows = {}
+    for company in report['companies']:
+        for row in company['phones']:
+            changes = dict((change['field'], (change['old'], change['new'])) for change in row['changes'])
+            rows[row['phoneid']] = (company['company'], row['action'], changes)
+    return rows
 
 
 # --- single-PBX layout: examples/ against the demo seed ------------------------------------

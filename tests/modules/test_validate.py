@@ -141,18 +141,20 @@ def single_pbx_inventory(root, corrected):
     return root
 
 
+def acme_block(phones):
+    return {'company': 'acme', 'defaults': {'phone_type': 'snomD345'}, 'phones': phones}
+
+
 def estate_inventory(root, pbx, corrected):
     """pbx-a holds every case; pbx-b declares pbx-a's port rows again, which is no duplicate (another PBX)."""
     write(root / 'hosts.yml', {'pbxs': {'hosts': {'pbx-a': None, 'pbx-b': None}}})
     for host in ('pbx-a', 'pbx-b'):
         write(root / 'host_vars' / host / 'connection.yml', {'ipcortex_url': pbx.url, 'ipcortex_api_key': SYSADMIN_KEY})
     phones = [good if corrected else bad for bad, good, _expected in ENTRIES]
-    write(root / 'host_vars' / 'pbx-a' / 'acme.yml', {'ipcortex_fleet_acme': {'company': 'acme', 'defaults': {'phone_type': 'snomD345'},
-                                                                               'phones': phones}})
+    write(root / 'host_vars' / 'pbx-a' / 'acme.yml', {'ipcortex_fleet_acme': acme_block(phones)})
     for name, bad, good, _expected in BLOCKS:
         write(root / 'host_vars' / 'pbx-a' / (name + '.yml'), {name: good if corrected else bad})
-    write(root / 'host_vars' / 'pbx-b' / 'acme.yml', {'ipcortex_fleet_acme': {'company': 'acme', 'defaults': {'phone_type': 'snomD345'},
-                                                                               'phones': [{'mac': mac(20)}, {'mac': mac(30)}]}})
+    write(root / 'host_vars' / 'pbx-b' / 'acme.yml', {'ipcortex_fleet_acme': acme_block([{'mac': mac(20)}, {'mac': mac(30)}])})
     return root
 
 
