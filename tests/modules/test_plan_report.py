@@ -41,6 +41,27 @@ def table_rows(markdown):
     return rows
 
 
+def schema_validator(name):
+    """A validator of the JSON schema docs/schemas/<name>, which documents the report's files."""
+    import jsonschema
+    from referencing import Registry, Resource
+    schemas = []
+    for path in ('report-1.schema.json', 'report-index-1.schema.json'):
+        with open(os.path.join(REPO, 'docs', 'schemas', path)) as handle:
+            schemas.append(json.load(handle))
+    registry = Registry().with_resources((schema['$id'], Resource.from_contents(schema)) for schema in schemas)
+    schema = schemas[0] if name == 'report' else schemas[1]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def load_checked(path, name='report'):
+    """A report file, parsed and validated against its documented schema."""
+    document = json.loads(path.read_text())
+    schema_validator(name).validate(document)
+    return document
+
+
 def rows_of(report):
     """{phoneid: (company, action, {field: (old, new)})} of a JSON report."""
     rows = {}
@@ -89,7 +110,7 @@ def test_single_pbx_check_run_writes_the_plan_and_nothing_to_the_pbx(demo_pbx, t
     assert writes(demo_pbx) == []
     host = '127.0.0.1'
     assert sorted(os.listdir(str(report_dir))) == ['.index.lock', 'index.json', 'index.md', 'pbxs']
-    report = json.loads((report_dir / 'pbxs' / (host + '.json')).read_text())
+    report = load_checked(report_dir / 'pbxs' / (host + '.json'))
     assert report['schema'] == 'ipcortex.pbx.report/1' and report['pbx'] == host
     assert report['check_mode'] is True and report['state'] == 'overridden' and report['failed'] is False
     assert report['summary'] == dict(created=1, promoted=1, updated=3, deleted=0, demoted=0, failed=0, unchanged=4, total=9)
@@ -106,7 +127,7 @@ def test_single_pbx_check_run_writes_the_plan_and_nothing_to_the_pbx(demo_pbx, t
     assert markdown.rstrip().splitlines()[-1] == ('**Totals (check mode: would be):** 1 created · 1 promoted · 3 updated · 0 deleted · '
                                                   '0 demoted · 0 failed · 4 unchanged (9 phones)')
     # The index holds the one PBX; the job's output shows the report, without the diffs nobody asked for.
-    index = json.loads((report_dir / 'index.json').read_text())
+    index = load_checked(report_dir / 'index.json', 'index')
     assert [entry['pbx'] for entry in index['pbxs']] == [host] and index['changed'] == 5
     assert markdown in (report_dir / 'index.md').read_text()
     assert '"| Acme front desk `000413d000010` ' in run.stdout
@@ -131,15 +152,31 @@ def test_single_pbx_fail_on_changes_fails_with_drift_and_passes_without(demo_pbx
     # A real run with it converges, reports what it changed, and fails: something changed.
     run = converge_example(demo_pbx, tmp_path, '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
     assert run.returncode == 2 and '5 phones of 127.0.0.1 changed' in run.stdout
-    report = json.loads((report_dir / 'pbxs' / '127.0.0.1.json').read_text())
+    report = load_checked(report_dir / 'pbxs' / '127.0.0.1.json')
     assert report['check_mode'] is False and rows_of(report) == SINGLE_PBX_PLAN
 
     run = converge_example(demo_pbx, tmp_path, '--check', '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
     assert run.returncode == 0, run.stdout + run.stderr
-    report = json.loads((report_dir / 'pbxs' / '127.0.0.1.json').read_text())
+    report = load_checked(report_dir / 'pbxs' / '127.0.0.1.json')
     assert report['changed'] == 0 and report['companies'] == [] and report['summary']['unchanged'] == 9
     assert (report_dir / 'pbxs' / '127.0.0.1.md').read_text().splitlines()[0] == '## PBX 127.0.0.1: no change'
     assert writes(demo_pbx) == []
+
+
+def test_a_run_that_fails_before_any_change_reports_why(tmp_path):
+    report_dir = tmp_path / 'plan'
+    command = ['ansible-playbook', '-i', os.path.join(REPO, 'examples', 'inventory'), os.path.join(REPO, 'examples', 'site.yml'), '--check',
+               '-e', 'ipcortex_report_dir=%s' % report_dir, '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_retries=0']
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False,
+                         env=ansible_env(tmp_path, IPCORTEX_URL='http://127.0.0.1:9', IPCORTEX_API_KEY=SYSADMIN_KEY))
+    assert run.returncode == 2
+    report = load_checked(report_dir / 'pbxs' / '127.0.0.1.json')
+    assert report['failed'] is True and report['changed'] == 0 and report['companies'] == []
+    assert '127.0.0.1:9' in report['msg'] and SYSADMIN_KEY not in json.dumps(report)
+    markdown = (report_dir / 'pbxs' / '127.0.0.1.md').read_text()
+    assert markdown.splitlines()[0] == '## PBX 127.0.0.1: failed before any change'
+    assert markdown.splitlines()[2].startswith('> **Failed:** ')
+    assert load_checked(report_dir / 'index.json', 'index')['failed'] == ['127.0.0.1']
 
 
 # --- estate layout: examples/estate against three drifted PBXs -----------------------------
@@ -190,7 +227,7 @@ def test_estate_check_run_writes_one_report_per_pbx_and_an_index(estate, emulato
     assert run.returncode == 0, run.stdout + run.stderr
     assert all(writes(process) == [] for process in emulators.values())
     assert sorted(os.listdir(str(report_dir / 'pbxs'))) == sorted('pbx-%s.%s' % (pbx, ext) for pbx in PBXS for ext in ('json', 'md'))
-    reports = dict((pbx, json.loads((report_dir / 'pbxs' / ('pbx-%s.json' % pbx)).read_text())) for pbx in PBXS)
+    reports = dict((pbx, load_checked(report_dir / 'pbxs' / ('pbx-%s.json' % pbx))) for pbx in PBXS)
     london = rows_of(reports['london'])
     # The undeclared phone that overridden deletes: named by what the PBX held.
     deleted = london.pop('000413e100090')
@@ -201,7 +238,7 @@ def test_estate_check_run_writes_one_report_per_pbx_and_an_index(estate, emulato
         markdown = (report_dir / 'pbxs' / ('pbx-%s.md' % pbx)).read_text()
         assert dict((phoneid, action) for phoneid, (action, _cell) in table_rows(markdown).items()) == dict(
             (row['phoneid'], row['action']) for company in reports[pbx]['companies'] for row in company['phones'])
-    index = json.loads((report_dir / 'index.json').read_text())
+    index = load_checked(report_dir / 'index.json', 'index')
     assert [entry['pbx'] for entry in index['pbxs']] == ['pbx-london', 'pbx-newyork', 'pbx-paris']
     assert index['changed'] == sum(report['changed'] for report in reports.values()) and index['failed'] == []
     assert index['pbxs'][0]['markdown'] == 'pbxs/pbx-london.md'
@@ -217,7 +254,7 @@ def test_estate_fail_on_changes_fails_each_drifted_pbx_and_passes_when_converged
     run = estate('--check', '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
     assert run.returncode == 2
     failed = re.findall(r'ipcortex_fail_on_changes: \d+ phones? of (pbx-\w+) would change', run.stdout)
-    index = json.loads((report_dir / 'index.json').read_text())
+    index = load_checked(report_dir / 'index.json', 'index')
     assert sorted(set(failed)) == sorted(entry['pbx'] for entry in index['pbxs'] if entry['changed']) and 'pbx-london' in failed
     assert all(writes(process) == [] for process in emulators.values())
 
@@ -225,7 +262,7 @@ def test_estate_fail_on_changes_fails_each_drifted_pbx_and_passes_when_converged
     assert run.returncode == 0, run.stdout + run.stderr
     run = estate('--check', '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
     assert run.returncode == 0, run.stdout + run.stderr
-    index = json.loads((report_dir / 'index.json').read_text())
+    index = load_checked(report_dir / 'index.json', 'index')
     assert index['changed'] == 0 and len(index['pbxs']) == 3
     assert all(writes(process) == [] for process in emulators.values())
 
