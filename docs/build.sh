@@ -17,7 +17,7 @@ antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error \
     --title "IPCortex PBX Collection $version" ipcortex.pbx >/dev/null
 
 # The generated plugin pages link to a few targets of the Ansible docs (common return values,
-# configuration settings). A local inventory of just those targets keeps the links working
+# configuration settings, action plugins). A local inventory of just those targets keeps the links working
 # without fetching the Ansible docs' inventory over the network.
 python3 - "$dest/ansible_devel.inv" <<'PY'
 import sys
@@ -27,6 +27,7 @@ targets = [
     ("common_return_values", "std:label", "reference_appendices/common_return_values.html#common-return-values", "Return Values"),
     ("ansible_configuration_settings", "std:label", "reference_appendices/config.html#ansible-configuration-settings",
      "Ansible Configuration Settings"),
+    ("action_plugins", "std:label", "plugins/action.html#action-plugins", "Action plugins"),
 ]
 for name in ("ANSIBLE_CACHE_PLUGIN", "ANSIBLE_CACHE_PLUGIN_CONNECTION", "ANSIBLE_CACHE_PLUGIN_PREFIX", "ANSIBLE_CACHE_PLUGIN_TIMEOUT"):
     targets.append((name, "std:envvar", "reference_appendices/config.html#envvar-" + name, "-"))

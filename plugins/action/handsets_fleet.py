@@ -129,6 +129,12 @@ class ActionModule(ActionBase):
             fleet = from_blocks(pbx_host, fleet_blocks(task_vars, lambda name: self._var(task_vars, name)))
         elif 'ipcortex_phones' in task_vars and phones is not None:
             fleet = from_list(phones)
+        elif task_vars.get('inventory_hostname') != 'localhost':
+            # A host of the play other than the controller is a PBX host: it declares its phones itself.
+            return dict(result, failed=True, msg=(
+                "No phones to converge for %s: a PBX host declares its phones in fleet blocks (variables named ipcortex_fleet_*, "
+                "e.g. ipcortex_fleet_acme with company and phones) or in ipcortex_phones. The single-PBX layout (the group '%s') "
+                "runs in a play on localhost." % (task_vars.get('inventory_hostname'), group)))
         else:
             groups = task_vars.get('groups') or {}
             if group not in groups:

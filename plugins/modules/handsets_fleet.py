@@ -15,7 +15,7 @@ module: handsets_fleet
 short_description: The handsets role's task - converge the fleet declared in inventory
 version_added: 0.2.0
 description:
-  - The task of the R(ipcortex.pbx.handsets role,ansible_collections.ipcortex.pbx.handsets_role); use the role, which documents the variables
+  - The task of the role P(ipcortex.pbx.handsets#role); use the role, which documents the variables
     this task reads.
   - Runs on the controller. Builds the declared phones from the role's variables - the list C(ipcortex_phones), the hosts of the group
     C(ipcortex_phone_group) with their C(phone_*) host vars (single-PBX layout), or the C(ipcortex_fleet_*) blocks of the PBX host it runs
@@ -27,7 +27,7 @@ description:
     declared phones (a job slice of AWX, or a count other than C(ipcortex_phones_expected_hosts)).
   - With C(ipcortex_report_dir) set, writes the plan report of the run (see the role); the module then runs in diff mode, and the diffs are
     only returned when diff mode was asked for.
-  - Publishes the run's summary with the job's stats (as M(ansible.builtin.set_stats) does, aggregated, not per host), keyed by the PBX
+  - Publishes the run's summary with the job's stats (as C(ansible.builtin.set_stats) does, aggregated, not per host), keyed by the PBX
     host's name, or in the single-PBX layout by the PBX's host name (and the AWX job in a sliced job).
 author:
   - IPCortex (@ipcortex)
@@ -36,7 +36,6 @@ extends_documentation_fragment:
   - ipcortex.pbx.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full
@@ -44,18 +43,13 @@ attributes:
   diff_mode:
     support: full
     details: One diff per changed phone, headed by its phoneid and where it is declared (PBX, company and name, or inventory host).
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 notes:
   - The connection options are usually not given to the task itself but come from C(module_defaults) for C(group/ipcortex.pbx.dialplan);
     the role's C(ipcortex_url), C(ipcortex_api_key) and other connection variables, when set, take precedence.
 seealso:
   - module: ipcortex.pbx.dialplan_phones
-  - ref: ansible_collections.ipcortex.pbx.handsets_role
+  - plugin: ipcortex.pbx.handsets
+    plugin_type: role
     description: The role that runs this task.
 '''
 

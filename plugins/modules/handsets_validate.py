@@ -18,7 +18,7 @@ description:
   - The task of the playbook C(ipcortex.pbx.validate); run that playbook (C(ansible-playbook ipcortex.pbx.validate -i inventory/)) in a
     pre-commit hook or a CI job.
   - Runs on the controller, contacts no PBX and needs no credentials; vaulted variables are not decrypted.
-  - Checks every phone declared in inventory with the code the R(ipcortex.pbx.handsets role,ansible_collections.ipcortex.pbx.handsets_role)
+  - Checks every phone declared in inventory with the code the role P(ipcortex.pbx.handsets#role)
     and M(ipcortex.pbx.dialplan_phones) use for their input - identity (C(mac) in any of its notations, C(phoneid), C(port)), values
     (booleans, C(qualify), C(barge), C(zone), empty C(company) or C(phone_type)), phone types against the vendor's list, port rows
     declared twice (per PBX), unknown options and unknown keys of fleet blocks, a fleet block without C(company).
@@ -33,28 +33,22 @@ extends_documentation_fragment:
   - ipcortex.pbx.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full
     details: Never changes anything.
   diff_mode:
     support: none
-  action:
-    support: full
   action_group:
     details: In the group C(dialplan) like every module of the collection; the connection options it may receive are ignored.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 notes:
   - Phone types are checked against the vendor's list (API 6.5). A type that only a newer PBX knows is reported; the role and the modules
     ask the PBX itself.
   - Set C(ipcortex_phone_group) or C(ipcortex_phone_var_prefix) as for the role when the inventory uses other names
     (C(-e ipcortex_phone_group=desk_phones)).
 seealso:
-  - ref: ansible_collections.ipcortex.pbx.handsets_role
+  - plugin: ipcortex.pbx.handsets
+    plugin_type: role
     description: The role that converges what this task checks.
   - ref: ansible_collections.ipcortex.pbx.docsite.gitops_checks
     description: Offline validation and the plan report in pull requests.

@@ -179,3 +179,12 @@ def test_guardrails_are_per_pbx(estate):
     assert estate.writes('paris') == []
     assert 'more than ipcortex_phones_max_deletions 0; raise ipcortex_phones_max_deletions' in run.stdout
     assert ('delete', '000413e10009') in estate.writes('london')
+
+
+def test_a_pbx_host_without_fleet_blocks_fails_alone(estate):
+    (estate.path / 'inventory' / 'host_vars' / 'pbx-newyork' / 'acme.yml').unlink()
+    run = estate.run()
+    counts = recap(run.stdout)
+    assert counts['pbx-newyork']['failed'] == 1 and counts['pbx-london']['failed'] == 0 and counts['pbx-paris']['failed'] == 0
+    assert 'No phones to converge for pbx-newyork: a PBX host declares its phones in fleet blocks' in run.stdout
+    assert estate.requests('newyork') == [] and estate.writes('london')
