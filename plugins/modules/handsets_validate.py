@@ -47,9 +47,6 @@ notes:
   - Set C(ipcortex_phone_group) or C(ipcortex_phone_var_prefix) as for the role when the inventory uses other names
     (C(-e ipcortex_phone_group=desk_phones)).
 seealso:
-  - plugin: ipcortex.pbx.handsets
-    plugin_type: role
-    description: The role that converges what this task checks.
   - ref: ansible_collections.ipcortex.pbx.docsite.gitops_checks
     description: Offline validation and the plan report in pull requests.
 '''
