@@ -15,9 +15,10 @@ options:
   url:
     description:
       - Base URL of the PBX, for example V(https://pbx.example.com). The API lives under C(/rest/).
+      - Required, here or through the environment. It must start with C(https://) (or C(http://)); a URL without one fails before any request.
+      - Credentials written into it (C(https://user:secret@pbx.example.com)) are masked in every message and result.
       - If not set, the value of the E(IPCORTEX_URL) environment variable is used.
     type: str
-    required: true
   api_key:
     description:
       - An API key (the C(Auth Key) token made on a user's page of the PBX). It carries that user's permissions.
@@ -54,9 +55,12 @@ options:
     default: 30
   retries:
     description:
-      - How often to retry a request that failed transiently (connection not made, a read timed out, HTTP 429, 502, 503 or 504),
-        with exponential back-off and jitter, honouring the server's C(Retry-After).
-      - A write whose outcome is unknown (timed out or cut off after sending) is never sent again blindly; the phone is read and the plan made again.
+      - How often to retry a request that failed transiently, with exponential back-off and jitter, honouring the server's C(Retry-After).
+      - A read is retried after any transient failure (connection errors, timeouts, HTTP 429, 502, 503 or 504).
+      - A write is sent again only when the PBX cannot have acted on it (HTTP 429 or 503, or a connection that was never made).
+        After HTTP 502 or 504 (a gateway may have passed the write on), a timeout or a cut connection its outcome is unknown; the phone is
+        read and the plan made again instead of resending. C(reboot) and C(newpass) are never sent again.
+      - A failed or timed-out read never makes a task changed.
       - If not set, the value of the E(IPCORTEX_RETRIES) environment variable is used.
     type: int
     default: 3

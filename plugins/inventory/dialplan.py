@@ -42,8 +42,9 @@ options:
   url:
     description:
       - Base URL of the PBX, for example V(https://pbx.example.com). The API lives under C(/rest/).
+      - Required, here or through the environment. It must start with C(https://) (or C(http://)); credentials written into it are masked in
+        every message.
     type: str
-    required: true
     env:
       - name: IPCORTEX_URL
   api_key:
@@ -191,6 +192,7 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._client import (
     PbxError,
     check_auth_options,
     connection_warnings,
+    mask_url,
 )
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput
 from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_active, with_details
@@ -253,7 +255,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('ipcortex.pbx.dialplan: ' + missing_required_lib('requests'))
         params = self.connection_params()
         concurrency = self.get_option('concurrency')
-        problem = check_auth_options(params)
+        problem = check_auth_options(params, where='the inventory file')
         if not problem and concurrency < 1:
             problem = 'concurrency must be 1 or more'
         if problem:
@@ -267,7 +269,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     return listed
                 return with_details(client, listed, concurrency)
             except (PbxError, InvalidInput) as exc:
-                raise AnsibleParserError('ipcortex.pbx.dialplan: reading the phones from %s failed: %s' % (params['url'], exc))
+                raise AnsibleParserError('ipcortex.pbx.dialplan: reading the phones from %s failed: %s' % (mask_url(params['url']), exc))
 
     # --- building the inventory ------------------------------------------------------------
 

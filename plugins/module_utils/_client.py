@@ -12,7 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import random
+import re
 import threading
 import time
 import traceback
@@ -31,8 +33,27 @@ except ImportError:
 
 SESSION_COOKIE = 'Red60urne'
 WRITE_VERBS = frozenset(('create', 'update', 'delete', 'assign', 'promote', 'demote', 'reboot', 'newpass'))
-# The server says these were not acted on, so any call may be sent again.
+# A read is sent again after any of these.
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
+# Only these prove the PBX did not act, so only these send a write again; after a 502 or 504 a
+# gateway may have passed the write on.
+WRITE_RETRY_STATUSES = frozenset((429, 503))
+# Error statuses that still prove the PBX did not act; after any other 5xx a write's outcome is unknown.
+NOT_ACTED_STATUSES = frozenset((429, 501, 503))
+# What the PBX refuses to a Company-Admin, said in its terms.
+SYSTEM_ADMIN_HINTS = {
+    'create': 'creating, deleting and assigning phones needs a System-Admin',
+    'delete': 'creating, deleting and assigning phones needs a System-Admin',
+    'assign': 'creating, deleting and assigning phones needs a System-Admin',
+    'promote': 'activating phones that wait to be provisioned (and removing them) needs a System-Admin',
+    'demote': 'activating phones that wait to be provisioned (and removing them) needs a System-Admin',
+    'inactive': 'listing the phones that wait to be provisioned needs a System-Admin',
+}
+# Exceptions that prove the request never left: no connection was made.
+_NOT_SENT_ERRORS = ('NewConnectionError', 'NameResolutionError', 'ConnectTimeoutError', 'ConnectionRefusedError', 'ProxyError', 'LocationParseError')
+# The user information of a URL runs to the last @ before the path (a password may hold a raw @).
+_URL_CREDENTIALS = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s]+)@')
+MASK = '********'
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 
@@ -40,7 +61,8 @@ BACKOFF_CAP = 30.0
 def connection_argument_spec():
     """The connection options every module takes; documented by the ipcortex.pbx.connection fragment."""
     return dict(
-        url=dict(type='str', required=True, fallback=(env_fallback, ['IPCORTEX_URL'])),
+        # Required, checked by check_url so that the message can name IPCORTEX_URL.
+        url=dict(type='str', fallback=(env_fallback, ['IPCORTEX_URL'])),
         api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['IPCORTEX_API_KEY'])),
         username=dict(type='str', fallback=(env_fallback, ['IPCORTEX_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['IPCORTEX_PASSWORD'])),
@@ -59,11 +81,12 @@ class PbxError(Exception):
 
     ``call`` is ``section/verb``, ``scope`` what it selected, ``server_message`` what the PBX
     said, ``kind`` one of auth, permission, rejected, transport, tls, protocol.
-    ``outcome_unknown`` is true when a write may or may not have been applied.
+    ``outcome_unknown`` is true when a write may or may not have been applied (never for a read).
+    Credentials written into a URL are masked in the message.
     """
 
     def __init__(self, message, call=None, scope=None, server_message=None, kind='rejected', status=None, outcome_unknown=False):
-        super(PbxError, self).__init__(message)
+        super(PbxError, self).__init__(mask_url(message))
         self.call = call
         self.scope = scope
         self.server_message = server_message
@@ -72,12 +95,72 @@ class PbxError(Exception):
         self.outcome_unknown = outcome_unknown
 
 
-def check_auth_options(params):
-    """Exactly one way to authenticate; returns an error message or None."""
+def mask_url(text):
+    """``text`` with every credential written into a URL (``https://user:secret@host``) masked."""
+    return _URL_CREDENTIALS.sub(lambda match: match.group(1) + MASK + '@', str(text))
+
+
+def url_credentials(url):
+    """The ``user:secret`` part of a URL, or None."""
+    match = _URL_CREDENTIALS.match(str(url or '').strip())
+    return match.group(2) if match else None
+
+
+ENVIRONMENT = dict((name, option['fallback'][1][0]) for name, option in connection_argument_spec().items())
+
+
+def _from_environment(params, name, environ):
+    """Whether an option's value is the one its environment variable holds (how fallbacks fill it)."""
+    value = params.get(name)
+    return value is not None and environ.get(ENVIRONMENT[name]) == str(value)
+
+
+def _and_list(words):
+    return words[0] if len(words) == 1 else '%s and %s' % (', '.join(words[:-1]), words[-1])
+
+
+def check_url(params, environ=None):
+    """``url`` is given and usable; returns an error message or None. Nothing is sent before this holds."""
+    environ = os.environ if environ is None else environ
+    url = params.get('url')
+    if not url or not str(url).strip():
+        return 'url is required: set the url option (for example https://pbx.example.com) or the IPCORTEX_URL environment variable'
+    where = ' (from the IPCORTEX_URL environment variable)' if _from_environment(params, 'url', environ) else ''
+    scheme, _sep, rest = str(url).strip().partition('://')
+    shown = mask_url(str(url).strip())
+    if not _sep and '@' in scheme.split('/', 1)[0]:
+        # user:secret@host without a scheme
+        shown = MASK + '@' + scheme.rsplit('@', 1)[1]
+    if not _sep or scheme.lower() not in ('http', 'https'):
+        return 'url %r%s must start with https:// (or http://), for example https://%s' % (shown, where, shown.split('://')[-1] or 'pbx.example.com')
+    host = rest.split('/', 1)[0].rpartition('@')[2]
+    if not host:
+        return 'url %r%s names no host; give the PBX\'s address, for example https://pbx.example.com' % (shown, where)
+    return None
+
+
+def check_auth_options(params, environ=None, where='the task'):
+    """The connection options' rules: a usable url, exactly one way to authenticate, sane timeout and retries.
+
+    Returns an error message or None. ``where`` names what set the options that did not come from
+    the environment (the task, an inventory file), so a conflict says where each method came from.
+    """
+    environ = os.environ if environ is None else environ
+    problem = check_url(params, environ)
+    if problem:
+        return problem
     has_key = bool(params.get('api_key'))
     has_user = bool(params.get('username')) or bool(params.get('password'))
     if has_key and has_user:
-        return 'give either api_key or username and password, not both'
+        given = [name for name in ('api_key', 'username', 'password') if params.get(name)]
+        from_env = [ENVIRONMENT[name] for name in given if _from_environment(params, name, environ)]
+        message = 'give either api_key or username and password, not both'
+        if not from_env:
+            return message
+        set_here = [name for name in given if not _from_environment(params, name, environ)]
+        parts = ['%s sets %s' % (where, _and_list(set_here))] if set_here else []
+        parts.append('the environment sets %s' % _and_list(from_env))
+        return '%s: %s' % (message, ' and '.join(parts))
     if not has_key and not has_user:
         return 'one of api_key or username and password is required (or IPCORTEX_API_KEY, or IPCORTEX_USERNAME and IPCORTEX_PASSWORD)'
     if has_user and not (params.get('username') and params.get('password')):
@@ -91,11 +174,15 @@ def check_auth_options(params):
 
 def client_for_module(module, pool_size=10):
     """The client of a module run, after the checks every module makes before its first request."""
+    credentials = url_credentials(module.params.get('url'))
+    if credentials:
+        # Ansible masks these in everything the module returns, its invocation included.
+        module.no_log_values.add(credentials)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     problem = check_auth_options(module.params)
     if problem:
-        module.fail_json(msg=problem)
+        module.fail_json(msg=problem, changed=False)
     for warning in connection_warnings(module.params):
         module.warn(warning)
     return PbxClient.from_params(module.params, pool_size)
@@ -157,7 +244,9 @@ class PbxClient(object):
 
     def __init__(self, url, api_key=None, username=None, password=None, validate_certs=True, ca_path=None,
                  timeout=30, retries=3, sleep=None, pool_size=10):
-        self.base_url = url.rstrip('/')
+        self.base_url = url.strip().rstrip('/')
+        # What messages show: never the credentials a URL may carry.
+        self.shown_url = mask_url(self.base_url)
         self.api_key = api_key
         self.username = username
         self.password = password
@@ -166,8 +255,11 @@ class PbxClient(object):
         self.sleep = sleep or _sleep
         self.requests_sent = 0
         self.writes_applied = 0
+        self.writes_unknown = 0
         self._logged_in = False
         self._session_generation = 0
+        # Devices read port by port (a Company-Admin's share of a device): MAC -> ports.
+        self._own_ports = {}
         # Threads of a fleet run share the session: one login at a time, counters under a lock.
         self._lock = threading.Lock()
         self._login_lock = threading.Lock()
@@ -181,6 +273,7 @@ class PbxClient(object):
             # The modules warn once in their own words instead of once per request.
             warnings.filterwarnings('ignore', category=requests.packages.urllib3.exceptions.InsecureRequestWarning)
         self.session.headers.update({'Accept': 'application/json'})
+        self.proxy = environment_proxy(self.base_url)
 
     @classmethod
     def from_params(cls, params, pool_size=10):
@@ -193,15 +286,20 @@ class PbxClient(object):
     def __exit__(self, *exc_info):
         self.close()
 
+    @property
+    def may_have_written(self):
+        """Whether this client applied a write, or sent one whose outcome is unknown: what makes a task changed."""
+        return bool(self.writes_applied or self.writes_unknown)
+
     # --- the API ---------------------------------------------------------------------------
 
     def call(self, verb, scope=None, values=None, section='dialplan'):
         """Send one ``section/verb`` call and return the reply; raise PbxError on any failure.
 
-        Reads, and calls the server refused to act on (429, 502, 503, 504, connection not
-        made), are retried up to ``retries`` times. A write whose outcome is unknown (timeout,
-        connection lost after sending) is never sent again here: the PbxError says so and the
-        caller reads the phone and decides again.
+        A read is retried up to ``retries`` times on any transient failure. A write is sent again
+        only when the PBX cannot have acted on it (429, 503, no connection made); after a 502 or
+        504, a timeout or a cut connection its outcome is unknown: the PbxError says so
+        (``outcome_unknown``) and the caller reads the phone and decides again.
         """
         body = {'type': 'phone'}
         if scope is not None:
@@ -209,17 +307,75 @@ class PbxClient(object):
         if values is not None:
             body['values'] = values
         is_write = verb in WRITE_VERBS
-        reply = self._post('%s/%s' % (section, verb), body, is_write=is_write, scope=scope)
+        subject = scope or ({'mac': values.get('mac') or values.get('phoneid')} if isinstance(values, dict) and
+                            (values.get('mac') or values.get('phoneid')) else None)
+        try:
+            reply = self._post('%s/%s' % (section, verb), body, is_write=is_write, scope=subject)
+        except PbxError as exc:
+            if exc.outcome_unknown:
+                with self._lock:
+                    self.writes_unknown += 1
+            raise
         if is_write:
             with self._lock:
                 self.writes_applied += 1
         return reply
 
-    def read_phone(self, mac, port=None):
-        scope = {'mac': mac}
+    def read_phone(self, mac, port=None, ports=None, needed_port=None):
+        """The port rows of a device (or of its port ``port``).
+
+        The PBX refuses a Company-Admin a read by MAC alone when another company holds a port of
+        the device, and lets it read its own ports by MAC and port. After that refusal the
+        device's ports these credentials may see (``ports`` when the caller listed them, else
+        from the ``active`` listing) are read one by one; the device is then read that way for
+        the rest of the run. Other devices cost one read as ever. ``needed_port``, the port the
+        caller is about to manage, is read too when it is not among those, so that the PBX's own
+        refusal names it.
+        """
         if port is not None:
-            scope['port'] = port
+            return self._read({'mac': mac, 'port': port})
+        own = self._own_ports.get(mac)
+        if own:
+            try:
+                return self._read_own_ports(mac, own, needed_port)
+            except PbxError as exc:
+                if exc.kind != 'permission':
+                    raise
+                self._own_ports.pop(mac, None)
+        try:
+            return self._read({'mac': mac})
+        except PbxError as exc:
+            if exc.kind != 'permission':
+                raise
+            own = sorted(ports) if ports else self._listed_ports(mac)
+            if not own:
+                raise
+        self._own_ports[mac] = own
+        return self._read_own_ports(mac, own, needed_port)
+
+    def _read_own_ports(self, mac, own, needed_port):
+        rows = []
+        for port in own:
+            rows.extend(self._read({'mac': mac, 'port': port}))
+        if needed_port is not None and needed_port not in own:
+            rows.extend(self._read({'mac': mac, 'port': needed_port}))
+        return rows
+
+    def _read(self, scope):
         return self.call('read', scope).get('values') or []
+
+    def _listed_ports(self, mac):
+        """The ports of ``mac`` in the active listing of the companies these credentials administer."""
+        try:
+            listed = self.call('active').get('values') or []
+        except PbxError:
+            return []
+        ports = []
+        for row in listed:
+            pid = str(row.get('phoneid') or '')
+            if pid[:12] == mac and pid[12:].isdigit():
+                ports.append(int(pid[12:]))
+        return sorted(set(ports))
 
     def waiting_phones(self):
         return self.call('inactive').get('values') or []
@@ -273,70 +429,114 @@ class PbxClient(object):
     def _send(self, path, body, is_write, scope):
         call = path
         attempt = 0
+        retry_statuses = WRITE_RETRY_STATUSES if is_write else RETRY_STATUSES
         while True:
             try:
-                response = self._request(path, body)
+                response = self._request(path, body, is_write)
             except PbxError as exc:
                 exc.call, exc.scope = call, scope
-                if attempt >= self.retries or (exc.outcome_unknown and is_write):
+                if attempt >= self.retries or exc.outcome_unknown:
                     raise
                 self.sleep(retry_delay(attempt))
                 attempt += 1
                 continue
-            if response.status_code in RETRY_STATUSES and attempt < self.retries:
+            if response.status_code in retry_statuses and attempt < self.retries:
                 self.sleep(retry_delay(attempt, response.headers.get('Retry-After')))
                 attempt += 1
                 continue
             return self._reply(call, scope, response, is_write)
 
-    def _request(self, path, body):
-        url = self._url(path)
+    def _request(self, path, body, is_write):
+        shown = '%s/rest/%s/' % (self.shown_url, path)
         with self._lock:
             self.requests_sent += 1
+        unknown = ''
+        if is_write:
+            unknown = '; whether the PBX acted on %s is unknown' % path
         try:
-            return self.session.post(url, json=body, timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            return self.session.post(self._url(path), json=body, timeout=self.timeout, verify=self.verify, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             reason = _root_cause(exc)
             if 'CERTIFICATE_VERIFY_FAILED' in reason:
                 reason = 'the PBX certificate could not be verified (%s)' % reason
-            raise PbxError('TLS failed for %s: %s. Trust the PBX certificate with ca_path, or set validate_certs: false for a test system'
-                           % (url, reason), kind='tls')
+            raise PbxError('TLS failed for %s%s: %s. Trust the PBX certificate with ca_path, or set validate_certs: false for a test system'
+                           % (shown, self._via_proxy(), reason), kind='tls')
         except requests.exceptions.ConnectTimeout:
-            raise PbxError('PBX unreachable at %s: connecting timed out after %s s' % (url, self.timeout), kind='transport')
+            raise PbxError('PBX unreachable at %s%s: connecting timed out after %s s' % (shown, self._via_proxy(), self.timeout), kind='transport')
         except requests.exceptions.Timeout:
-            raise PbxError('PBX at %s did not answer within %s s (timeout); whether it acted is unknown' % (url, self.timeout),
-                           kind='transport', outcome_unknown=True)
+            raise PbxError('PBX at %s%s did not answer within %s s (timeout)%s' % (shown, self._via_proxy(), self.timeout, unknown),
+                           kind='transport', outcome_unknown=is_write)
         except requests.exceptions.ConnectionError as exc:
             reason = _root_cause(exc)
-            not_sent = 'NewConnectionError' in reason or 'Connection refused' in reason or 'Name or service not known' in reason
-            raise PbxError('PBX unreachable at %s: %s' % (url, reason), kind='transport', outcome_unknown=not not_sent)
+            not_sent = _never_sent(exc)
+            raise PbxError('PBX unreachable at %s%s: %s%s' % (shown, self._via_proxy(exc), reason, '' if not_sent else unknown),
+                           kind='transport', outcome_unknown=is_write and not not_sent)
         except requests.RequestException as exc:
-            raise PbxError('request to %s failed: %s' % (url, _root_cause(exc)), kind='transport', outcome_unknown=True)
+            raise PbxError('request to %s failed: %s%s' % (shown, _root_cause(exc), unknown), kind='transport', outcome_unknown=is_write)
+
+    def _via_proxy(self, exc=None):
+        """Where a proxy from the environment stands between us and the PBX, say so: its refusal is not the PBX's."""
+        if not self.proxy:
+            return ''
+        name, proxy = self.proxy
+        refused = ' (the proxy refused or could not be reached)' if isinstance(exc, requests.exceptions.ProxyError) else ''
+        return ' through the proxy %s from the environment variable %s%s' % (mask_url(proxy), name, refused)
 
     def _reply(self, call, scope, response, is_write):
         where = describe_scope(scope)
         if 300 <= response.status_code < 400:
             raise PbxError('%s%s: the PBX answered with a redirect to %s; set url to the address the API answers on'
                            % (call, where, response.headers.get('Location', '?')), call=call, scope=scope, kind='protocol', status=response.status_code)
+        unknown = is_write and response.status_code >= 500 and response.status_code not in NOT_ACTED_STATUSES
+        outcome = '; whether the PBX acted on it is unknown' if unknown else ''
         try:
             reply = response.json()
         except ValueError:
             reply = None
         if not isinstance(reply, dict) or 'result' not in reply:
-            raise PbxError('%s%s: the PBX answered HTTP %s without a JSON result' % (call, where, response.status_code),
-                           call=call, scope=scope, kind='protocol', status=response.status_code,
-                           outcome_unknown=is_write and response.status_code >= 500)
+            raise PbxError('%s%s: the PBX answered HTTP %s without a JSON result%s' % (call, where, response.status_code, outcome),
+                           call=call, scope=scope, kind='protocol', status=response.status_code, outcome_unknown=unknown)
         if reply.get('result') == 'success':
             return reply
         message = str(reply.get('message') or 'no message')
         kind = _failure_kind(response.status_code, message)
-        hint = {
-            'auth': ' (check api_key, or username and password)',
-            'permission': ' (these credentials may not act on this phone or company)',
-        }.get(kind, '')
+        hint = ''
+        if kind == 'auth':
+            hint = ' (check api_key, or username and password)'
+        elif kind == 'permission':
+            hint = ' (%s)' % SYSTEM_ADMIN_HINTS.get(call.rpartition('/')[2], 'these credentials may not act on this phone or company')
         status = '' if response.status_code == 200 else ' (HTTP %d)' % response.status_code
-        raise PbxError('%s%s failed%s: %s%s' % (call, where, status, message, hint), call=call, scope=scope, server_message=message,
-                       kind=kind, status=response.status_code, outcome_unknown=is_write and response.status_code in (500, 502, 504))
+        raise PbxError('%s%s failed%s: %s%s%s' % (call, where, status, message, hint, outcome), call=call, scope=scope, server_message=message,
+                       kind=kind, status=response.status_code, outcome_unknown=unknown)
+
+
+def environment_proxy(url):
+    """(variable name, proxy URL) of the proxy requests takes from the environment for ``url``, or None."""
+    try:
+        proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+    except Exception:  # pylint: disable=broad-except
+        return None
+    if not proxy:
+        return None
+    scheme = url.partition('://')[0].lower()
+    for name in ('%s_proxy' % scheme, '%s_PROXY' % scheme.upper(), 'all_proxy', 'ALL_PROXY'):
+        if os.environ.get(name) == proxy:
+            return name, proxy
+    return 'ALL_PROXY', proxy
+
+
+def _never_sent(exc):
+    """Whether a connection error proves the request never reached the PBX (no connection was made)."""
+    cause = exc
+    seen = set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if type(cause).__name__ in _NOT_SENT_ERRORS:
+            return True
+        cause = getattr(cause, 'reason', None) or cause.__cause__ or cause.__context__
+        if not isinstance(cause, BaseException):
+            return False
+    return False
 
 
 def _failure_kind(status, message):

@@ -94,8 +94,8 @@ def desired_from_params(client, params, prefix='', phone_types_cache=None):
     return desired_phone(params, known_phone_types=cache['types'], prefix=prefix)
 
 
-def read_rows(client, mac):
-    return sorted((normalize_row(row) for row in client.read_phone(mac)), key=lambda row: row['port'])
+def read_rows(client, mac, port=None):
+    return sorted((normalize_row(row) for row in client.read_phone(mac, needed_port=port)), key=lambda row: row['port'])
 
 
 def waiting_list(client):
@@ -125,7 +125,7 @@ def converge(client, desired, check_mode=False, waiting=None, rows=None):
     Raises PbxError, NotPlannable, InvalidInput or ConvergeError.
     """
     if rows is None:
-        rows = read_rows(client, desired.mac)
+        rows = read_rows(client, desired.mac, desired.port)
     if not rows and waiting is None:
         waiting = waiting_rows(client, desired.mac)
     plan = plan_phone(desired, rows, waiting)
@@ -172,7 +172,7 @@ def _apply(client, desired, first, rows, waiting):
             else:
                 raise
             uncertain = True
-        rows = read_rows(client, desired.mac)
+        rows = read_rows(client, desired.mac, desired.port)
         if rows:
             waiting = []
         elif any(call.verb in ('promote', 'demote') for call in step):

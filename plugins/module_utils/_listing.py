@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
@@ -81,14 +82,18 @@ def list_waiting(client):
 def with_details(client, listed, concurrency=8):
     """The listed rows with every setting: one read per device, ``concurrency`` at a time over the client's pool.
 
-    A device deleted between the listing and its read is left out.
+    A device deleted between the listing and its read is left out. A device the credentials may
+    read only port by port (a Company-Admin's share of it) is read by its listed ports.
     """
-    macs = []
+    ports = OrderedDict()
     for entry in listed:
-        if entry['mac'] not in macs:
-            macs.append(entry['mac'])
+        ports.setdefault(entry['mac'], []).append(entry['port'])
+
+    def read(mac):
+        return client.read_phone(mac, ports=ports[mac])
+
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        reads = dict(zip(macs, pool.map(client.read_phone, macs)))
+        reads = dict(zip(ports, pool.map(read, list(ports))))
     detailed = []
     for entry in listed:
         for row in reads[entry['mac']]:

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
@@ -115,7 +116,8 @@ def phone_argument_spec():
         name=dict(type='str'),
         company=dict(type='str'),
         phone_type=dict(type='str'),
-        zone=dict(type='str', choices=[''] + list(ZONES)),
+        # Checked by check_zone: Ansible's own choices message would start its list with the empty choice.
+        zone=dict(type='str'),
         can_hotdesk=dict(type='bool'),
         can_forward=dict(type='bool'),
         qualify=dict(type='raw'),
@@ -273,9 +275,8 @@ def desired_phone(params, known_phone_types=None, prefix=''):
         value = params.get(key)
         if value is not None:
             settings[key] = normalize_setting(key, value, prefix + key)
-    zone = settings.get('zone')
-    if zone not in (None, '') and zone not in ZONES:
-        raise InvalidInput(prefix + 'zone', '%r is not a time zone the PBX knows; use "" or one of %s' % (zone, ', '.join(ZONES)))
+    if 'zone' in settings:
+        check_zone(settings['zone'], prefix + 'zone')
     phone_type = settings.get('phone_type')
     if phone_type is not None:
         check_phone_type(phone_type, known_phone_types, prefix + 'phone_type')
@@ -307,10 +308,46 @@ def identity(params, prefix=''):
     return mac, pid_port
 
 
+def check_zone(zone, option='zone'):
+    if zone != '' and zone not in ZONES:
+        raise InvalidInput(option, '%r is not a time zone the PBX knows; use "" (none) or one of %s' % (zone, ', '.join(ZONES)))
+
+
+def typo_distance(first, second):
+    """Edits (insert, delete, substitute, swap two neighbours) from one string to the other."""
+    previous2, previous = None, list(range(len(second) + 1))
+    for i, char in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, other in enumerate(second, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def closest_names(wanted, names, limit=3):
+    """The names a typo most likely meant: those fewest edits away (case aside), else difflib's nearest."""
+    lowered = wanted.lower()
+    ranked = sorted((typo_distance(lowered, name.lower()), name) for name in names)
+    if ranked and ranked[0][0] <= max(2, len(wanted) // 4):
+        best = ranked[0][0]
+        return [name for distance, name in ranked if distance == best][:limit]
+    by_lower = {}
+    for name in sorted(names):
+        by_lower.setdefault(name.lower(), name)
+    return [by_lower[name] for name in difflib.get_close_matches(lowered, list(by_lower), n=limit, cutoff=0.6)]
+
+
 def check_phone_type(phone_type, known_phone_types=None, option='phone_type'):
+    """The type must be one the PBX knows; a miss suggests the closest names rather than listing hundreds."""
     allowed = PHONE_TYPES if known_phone_types is None else known_phone_types
-    if phone_type not in allowed:
-        raise InvalidInput(option, '%r is not a phone type the PBX knows; allowed are: %s' % (phone_type, ', '.join(sorted(allowed))))
+    if phone_type in allowed:
+        return
+    close = closest_names(str(phone_type), allowed)
+    suggestion = '; did you mean %s?' % ' or '.join(close) if close else '.'
+    raise InvalidInput(option, "%r is not a phone type the PBX knows%s List the PBX's types with ipcortex.pbx.dialplan_phone_info and phone_types: true"
+                       % (phone_type, suggestion))
 
 
 # --- planning ------------------------------------------------------------------------------

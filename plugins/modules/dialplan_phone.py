@@ -81,9 +81,10 @@ options:
   zone:
     description:
       - Time zone of the phone (API field C(zone)), or V("") for none.
+      - One of the time zones the PBX knows, V(Atlantic/Cape_Verde), V(Atlantic/Bermuda), V(Europe/London), V(Europe/Paris),
+        V(Europe/Helsinki), V(Africa/Nairobi), V(Europe/Nicosia), V(Asia/Hong_Kong), V(US/Alaska), V(US/Pacific), V(US/Mountain),
+        V(US/Central) or V(US/Eastern).
     type: str
-    choices: ['', Atlantic/Cape_Verde, Atlantic/Bermuda, Europe/London, Europe/Paris, Europe/Helsinki, Africa/Nairobi, Europe/Nicosia,
-              Asia/Hong_Kong, US/Alaska, US/Pacific, US/Mountain, US/Central, US/Eastern]
   can_hotdesk:
     description: Whether users may hot-desk on this phone (API field C(can_hotdesk)).
     type: bool
@@ -293,11 +294,11 @@ def main():
             desired = desired_from_params(client, module.params)
             outcome = converge(client, desired, check_mode=module.check_mode)
         except (InvalidInput, NotPlannable) as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied))
+            module.fail_json(msg=str(exc), changed=client.may_have_written)
         except ConvergeError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied), ports=exc.outcome.ports if exc.outcome else [])
+            module.fail_json(msg=str(exc), changed=client.may_have_written, ports=exc.outcome.ports if exc.outcome else [])
         except PbxError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied) or exc.outcome_unknown, call=exc.call, server_message=exc.server_message)
+            module.fail_json(msg=str(exc), changed=client.may_have_written, call=exc.call, server_message=exc.server_message)
 
     for warning in outcome.warnings:
         module.warn(warning)

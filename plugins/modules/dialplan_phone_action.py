@@ -61,8 +61,10 @@ notes:
   - System-Admins may act on any phone; Company-Admins only on phones of the companies they administer. Other phones fail with the PBX's
     C(Permission denied).
   - A real run costs one request (with an API key); a check-mode run costs one read.
-  - The request is not retried when its outcome is unknown (timed out, or the connection was lost after sending), so a phone is never rebooted twice
-    by one task; the task then fails and says so.
+  - The request is sent again only when the PBX cannot have acted on it (HTTP 429 or 503, or a connection that was never made).
+    When its outcome is unknown (HTTP 502 or 504 from a gateway, a timeout, or a connection cut after sending), it is never sent again, so a
+    phone is never rebooted twice by one task, and no read can show whether it happened; the task then reports C(changed=true) with a warning
+    that the outcome is unknown.
 seealso:
   - module: ipcortex.pbx.dialplan_phone
     description: Manage the settings of a handset.
@@ -138,14 +140,14 @@ action:
 numrows:
   description:
     - The number of port rows the PBX matched, as it answered (in check mode, the number of port rows the read found).
-  returned: success
+  returned: when the PBX answered (not when the outcome is unknown)
   type: int
   sample: 1
 company:
   description:
     - The company of the matched device, as the PBX answered.
     - For V(reboot) the vendor documents a company name; for V(newpass) a mapping of port number to company.
-  returned: success
+  returned: when the PBX answered (not when the outcome is unknown)
   type: raw
   sample: acme
 '''
@@ -153,8 +155,7 @@ company:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
-from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import read_rows
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, identity
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, identity, normalize_row
 
 ACTIONS = ('reboot', 'newpass')
 
@@ -179,7 +180,9 @@ def predicted_reply(action, rows):
 def act(client, mac, action, check_mode):
     """Returns the reply (real or predicted); numrows 0 means no phone matched."""
     if check_mode:
-        rows = read_rows(client, mac)
+        # By MAC alone, as the action goes: refused exactly when the action would be (a device
+        # with a port in a company these credentials do not administer).
+        rows = sorted((normalize_row(row) for row in client.call('read', {'mac': mac}).get('values') or []), key=lambda row: row['port'])
         return predicted_reply(action, rows) if rows else {'numrows': 0}
     return client.call(action, {'mac': mac})
 
@@ -205,11 +208,15 @@ def main():
         try:
             mac = identity(dict(mac=params['mac'], phoneid=params['phoneid']))[0]
         except InvalidInput as exc:
-            module.fail_json(msg=str(exc))
+            module.fail_json(msg=str(exc), changed=False)
         try:
             reply = act(client, mac, action, module.check_mode)
         except PbxError as exc:
-            module.fail_json(msg=str(exc), changed=exc.outcome_unknown, mac=mac, action=action, call=exc.call, server_message=exc.server_message)
+            if not exc.outcome_unknown:
+                module.fail_json(msg=str(exc), changed=False, mac=mac, action=action, call=exc.call, server_message=exc.server_message)
+            # Sent once and never again: no read can show whether it happened.
+            module.warn('%s. The %s was not sent again, so that the phone does not get it twice; check the phone' % (exc, action))
+            module.exit_json(changed=True, mac=mac, action=action)
 
     numrows = matched_rows(reply)
     if numrows == 0:

@@ -88,6 +88,8 @@ notes:
     a listing with O(details=true) one plus one per device; O(inactive=true) one; O(phone_types=true) one more.
   - System-Admins see every phone; Company-Admins the phones of the companies they administer. Reading another company's phone fails with the
     PBX's C(Permission denied).
+  - A Company-Admin sees its own ports of a device whose other ports belong to another company. The PBX refuses it such a device by MAC alone,
+    so the device is then read port by port (one request per port, after the refused one); no other device costs an extra request.
 seealso:
   - module: ipcortex.pbx.dialplan_phone
     description: Converge one handset; takes the phones this module returns.

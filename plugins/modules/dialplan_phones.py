@@ -66,10 +66,12 @@ options:
         description: Model of the device. Required to create a phone.
         type: str
       zone:
-        description: Time zone, or V("") for none.
+        description:
+          - Time zone, or V("") for none.
+          - One of the time zones the PBX knows, V(Atlantic/Cape_Verde), V(Atlantic/Bermuda), V(Europe/London), V(Europe/Paris),
+            V(Europe/Helsinki), V(Africa/Nairobi), V(Europe/Nicosia), V(Asia/Hong_Kong), V(US/Alaska), V(US/Pacific), V(US/Mountain),
+            V(US/Central) or V(US/Eastern).
         type: str
-        choices: ['', Atlantic/Cape_Verde, Atlantic/Bermuda, Europe/London, Europe/Paris, Europe/Helsinki, Africa/Nairobi, Europe/Nicosia,
-                  Asia/Hong_Kong, US/Alaska, US/Pacific, US/Mountain, US/Central, US/Eastern]
       can_hotdesk:
         description: Whether users may hot-desk on this phone.
         type: bool
@@ -262,7 +264,7 @@ def main():
         except FleetInputError as exc:
             module.fail_json(msg='nothing was changed: ' + str(exc), problems=exc.problems, changed=False)
         except PbxError as exc:
-            module.fail_json(msg=str(exc), changed=bool(client.writes_applied), call=exc.call, server_message=exc.server_message)
+            module.fail_json(msg=str(exc), changed=client.may_have_written, call=exc.call, server_message=exc.server_message)
         except InvalidInput as exc:
             # Only the PBX's own listing can get here (a row whose phoneid is not a MAC and port).
             module.fail_json(msg='the PBX listed a phone this module cannot read: %s' % exc, changed=False)

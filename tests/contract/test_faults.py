@@ -52,6 +52,24 @@ def test_drop_after_handles_then_closes(api, pbx):
     assert (entry["fault"], entry["status"], entry["result"]) == ("drop_after", None, "success")
 
 
+@pytest.mark.parametrize("fault, status", [({}, 504), ({"status": 502}, 502)])
+def test_status_after_handles_then_answers_like_a_gateway(api, pbx, fault, status):
+    pbx.control.set_faults(queue=[dict({"kind": "status_after", "verb": "reboot", "mac": ACME_PHONE}, **fault)])
+    reply = api.call("reboot", {"mac": ACME_PHONE})
+    assert (reply.status_code, reply.json()["result"]) == (status, "fail")
+    device = [device for device in pbx.control.state()["devices"] if device["mac"] == ACME_PHONE][0]
+    assert device["reboots"] == 1
+    entry = pbx.control.log()[0]
+    assert (entry["fault"], entry["status"], entry["result"], entry["principal"]) == ("status_after", status, "success", "admin")
+
+
+def test_status_after_is_consumed_once(api, pbx):
+    pbx.control.set_faults(queue=[{"kind": "status_after", "verb": "update"}])
+    assert api.call("update", {"mac": ACME_PHONE, "port": 0}, {"name": "Written"}).status_code == 504
+    assert api.ok("update", {"mac": ACME_PHONE, "port": 0}, {"name": "Again"})["numrows"] == 1
+    assert api.rows(ACME_PHONE)[0]["name"] == "Again"
+
+
 def test_stall_outlasts_the_client_timeout_then_handles(api, pbx):
     pbx.control.set_faults(queue=[{"kind": "stall", "seconds": 1.0}])
     with pytest.raises(requests.Timeout):

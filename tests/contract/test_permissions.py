@@ -78,8 +78,32 @@ def test_company_admin_sees_only_its_active_phones(api):
     assert rows and {row["company"] for row in rows} == {"acme"}
 
 
-def test_company_admin_is_refused_a_device_with_a_port_elsewhere(api):
+# A device whose port 1 another company holds: the Company-Admin of port 0 works port by port.
+SHARED_DEVICE_CALLS = [
+    ("read", {"mac": ACME_ATA}, None, False),
+    ("read", {"mac": ACME_ATA, "port": 0}, None, True),
+    ("read", {"phoneid": ACME_ATA + "0"}, None, True),
+    ("read", {"mac": ACME_ATA, "port": 1}, None, False),
+    ("read", {"phoneid": ACME_ATA + "1"}, None, False),
+    ("update", {"mac": ACME_ATA, "port": 0}, {"name": "Own line"}, True),
+    ("update", {"mac": ACME_ATA}, {"name": "Both lines"}, False),
+    ("update", {"mac": ACME_ATA, "port": 1}, {"name": "Their line"}, False),
+    ("reboot", {"mac": ACME_ATA}, None, False),
+    ("newpass", {"mac": ACME_ATA}, None, False),
+]
+
+
+@pytest.mark.parametrize("verb, scope, values, allowed", SHARED_DEVICE_CALLS)
+def test_company_admin_of_one_port_of_a_shared_device(api, verb, scope, values, allowed):
     api.ok("assign", {"mac": ACME_ATA, "port": 1, "company": "acme"}, {"company": "globex"})
-    assert api.ok("read", {"mac": ACME_ATA, "port": 0}, auth="company-admin")["numrows"] == 1
-    assert api.refused("read", {"mac": ACME_ATA}, auth="company-admin") == DENIED
-    assert api.refused("reboot", {"mac": ACME_ATA}, auth="company-admin") == DENIED
+    if allowed:
+        assert api.ok(verb, scope, values, auth="company-admin")["numrows"] == 1
+    else:
+        assert api.refused(verb, scope, values, auth="company-admin") == DENIED
+    assert [row["company"] for row in api.rows(ACME_ATA)] == ["acme", "globex"]
+
+
+def test_company_admin_lists_only_its_port_of_a_shared_device(api):
+    api.ok("assign", {"mac": ACME_ATA, "port": 1, "company": "acme"}, {"company": "globex"})
+    listed = [row["phoneid"] for row in api.ok("active", auth="company-admin")["values"] if row["phoneid"].startswith(ACME_ATA)]
+    assert listed == [ACME_ATA + "0"]

@@ -47,3 +47,13 @@ def api(url, verb, scope=None, values=None, key=SYSADMIN_KEY):
 def verbs(pbx):
     """The verbs of every request the emulator logged since it was last cleared."""
     return [entry['verb'] for entry in pbx.control.log()]
+
+
+def warnings_of(result):
+    """The warnings a module returned, as text (ansible-core 2.19 returns them as structured events)."""
+    texts = []
+    for warning in result.get('warnings') or []:
+        if isinstance(warning, dict):
+            warning = (warning.get('event') or {}).get('msg', warning.get('msg'))
+        texts.append(warning)
+    return texts

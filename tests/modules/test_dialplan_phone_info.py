@@ -119,9 +119,9 @@ def test_details_reads_devices_in_parallel(pbx, info, monkeypatch):
     barrier = threading.Barrier(2, timeout=20)
     original = PbxClient.read_phone
 
-    def meet_then_read(self, mac, port=None):
+    def meet_then_read(self, mac, port=None, ports=None):
         barrier.wait()
-        return original(self, mac, port)
+        return original(self, mac, port, ports)
     monkeypatch.setattr(PbxClient, 'read_phone', meet_then_read)
     result = info(company='globex', details=True, concurrency=2)
     assert ids(result) == GLOBEX and not barrier.broken

@@ -246,7 +246,7 @@ def test_the_file_overrides_the_environment(pbx, inventory):
 # --- bad configuration fails clearly -------------------------------------------------------
 
 @pytest.mark.parametrize('options, fragment', [
-    ({'connection': False}, "Required config 'url'"),
+    ({'connection': False}, 'url is required: set the url option (for example https://pbx.example.com) or the IPCORTEX_URL environment variable'),
     ({'connection': False, 'url': 'http://127.0.0.1:9'}, 'one of api_key or username and password is required'),
     ({'username': 'admin'}, 'not both'),
     ({'api_key': 'wrong-key'}, 'dialplan/active failed (HTTP 401): Invalid credentials (check api_key, or username and password)'),

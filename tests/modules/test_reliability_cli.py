@@ -84,7 +84,7 @@ INVENTORY_CASES = {
     'misspelt': ({'companie': ['acme']}, ['unknown option companie', 'companies']),
     'timeout': ({'timeout': 0}, ['timeout must be a whole number of seconds, 1 or more']),
     'retries': ({'retries': -1}, ['retries must be 0 or more']),
-    'no_url': ({'url': None}, ["'url'"]),
+    'no_url': ({'url': None}, ['url is required: set the url option (for example https://pbx.example.com) or the IPCORTEX_URL environment variable']),
 }
 
 

@@ -168,19 +168,23 @@ class Emulator:
 
     @staticmethod
     def fault_reply(fault):
-        """The reply of a ``status`` or ``fail`` fault, sent without handling the call."""
+        """The reply of a ``status`` or ``fail`` fault (sent without handling the call), or of ``status_after``."""
         if fault.kind == "fail":
             return Reply(200, _fail(fault.message))
         headers = [("Retry-After", str(fault.retry_after))] if fault.retry_after else []
         return Reply(fault.status, _fail("%d %s" % (fault.status, HTTPStatus(fault.status).phrase)), headers)
 
-    def record(self, call, reply, fault, sent=True):
-        """Log a request; ``reply`` is None when it was dropped unhandled."""
+    def record(self, call, reply, fault, sent=True, status=None):
+        """Log a request; ``reply`` is None when it was dropped unhandled.
+
+        ``status`` is the HTTP status sent when it is not the reply's (``status_after``): the
+        entry's ``result`` stays what the call did.
+        """
         self.log.add({
             "time": time.time(), "method": call.method, "path": call.path, "section": call.section, "verb": call.verb,
             "scope": call.scope, "keys": call.keys,
             "principal": reply.principal if reply else None, "auth": reply.auth if reply else None,
-            "status": reply.status if reply and sent else None,
+            "status": (status or reply.status) if reply and sent else None,
             "result": reply.payload.get("result") if reply else None,
             "fault": fault.kind if fault else None,
         })

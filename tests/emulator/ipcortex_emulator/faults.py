@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Fault injection for tests of clients: latency, error statuses, dropped connections,
-stalls and ``result: fail`` refusals.
+"""Fault injection for tests of clients: latency, error statuses (also after the call was
+handled, as a gateway that gave up on a PBX that acted), dropped connections, stalls and
+``result: fail`` refusals.
 
 A fault is chosen per ``/rest/`` request, in this order: the next matching item of the
 deterministic ``queue`` (consumed), then a persistent ``fail`` entry, then the random
@@ -16,7 +17,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-KINDS = ("status", "drop", "drop_after", "stall", "fail")
+KINDS = ("status", "status_after", "drop", "drop_after", "stall", "fail")
 DEFAULTS = {
     "latency_ms": 0,
     "rate": 0.0,
@@ -128,6 +129,9 @@ class FaultInjector:
 
     def _fault(self, item):
         kind = item["kind"]
+        if kind == "status_after":
+            # a gateway's timeout by default: the PBX acted, the client hears 504
+            return Fault(kind, status=item.get("status", 504))
         if kind == "status":
             status = item.get("status", 503)
             retry_after = item.get("retry_after", self._spec["retry_after"]) if status in RETRY_STATUSES else 0

@@ -88,8 +88,12 @@ class Handler(BaseHTTPRequestHandler):
             reply = app.fault_reply(fault)
         else:
             reply = app.handle(call, self._cookie())
+        handled = reply
+        if kind == "status_after":
+            # the call was handled; the client hears only the gateway's error status
+            reply = app.fault_reply(fault)
         # logged before the reply leaves, so a client that reads the log next sees it
-        app.record(call, reply, fault, sent=kind != "drop_after")
+        app.record(call, handled, fault, sent=kind != "drop_after", status=reply.status)
         if kind == "drop_after":
             self._drop()
             return
