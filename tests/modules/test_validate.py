@@ -23,11 +23,11 @@ import yaml
 from ipcortex_emulator.testing import EmulatorProcess  # pylint: disable=import-error
 from pbx_helpers import REPO, SYSADMIN_KEY, ansible_env  # pylint: disable=import-error
 
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import PHONE_TYPES, ZONES
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import ZONES
 
 MAC_HELP = 'give 12 hex digits, e.g. 00:04:13:aa:bb:01, 00-04-13-AA-BB-01, 0004.13aa.bb01 or 000413aabb01'
-ZONE_HELP = 'is not a time zone the PBX knows; use "" or one of %s' % ', '.join(ZONES)
-TYPE_HELP = 'is not a phone type the PBX knows; allowed are: %s' % ', '.join(sorted(PHONE_TYPES))
+ZONE_HELP = 'is not a time zone the PBX knows; use "" (none) or one of %s' % ', '.join(ZONES)
+TYPE_HELP = "List the PBX's types with ipcortex.pbx.dialplan_phone_info and phone_types: true"
 BARGE_HELP = 'is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged'
 
 
@@ -61,7 +61,8 @@ HOSTS = [
     ('qualify', {'phone_mac': mac(10), 'phone_qualify': 'often'}, {'phone_mac': mac(10), 'phone_qualify': ''},
      ["host bad-qualify: phone_qualify: 'often' is not allowed; give true, false or an empty string"]),
     ('phone-type', {'phone_mac': mac(11), 'phone_phone_type': 'spa999'}, {'phone_mac': mac(11), 'phone_phone_type': 'spa112'},
-     ["host bad-phone-type: phone_phone_type: 'spa999' " + TYPE_HELP]),
+     ["host bad-phone-type: phone_phone_type: 'spa999' is not a phone type the PBX knows; did you mean spa901 or spa921 or spa922? "
+      + TYPE_HELP]),
     ('company', {'phone_mac': mac(12), 'phone_company': ''}, {'phone_mac': mac(12), 'phone_company': 'globex'},
      ['host bad-company: phone_company: must not be empty']),
     ('unknown-var', {'phone_mac': mac(13), 'phone_nmae': 'Door'}, {'phone_mac': mac(13), 'phone_name': 'Door'},
@@ -86,7 +87,8 @@ ENTRIES = [
     ({'mac': mac(7), 'qualify': 'often'}, {'mac': mac(7), 'qualify': True},
      ["pbx-a ipcortex_fleet_acme.phones[6].qualify: 'often' is not allowed; give true, false or an empty string"]),
     ({'mac': mac(8), 'phone_type': 'snomD999'}, {'mac': mac(8), 'phone_type': 'snomD375'},
-     ["pbx-a ipcortex_fleet_acme.phones[7].phone_type: 'snomD999' " + TYPE_HELP]),
+     ["pbx-a ipcortex_fleet_acme.phones[7].phone_type: 'snomD999' is not a phone type the PBX knows; did you mean snomm9 or snom190 or "
+      "snomD375? " + TYPE_HELP]),
     ({'mac': mac(9), 'nmae': 'Door'}, {'mac': mac(9), 'name': 'Door'},
      ['pbx-a ipcortex_fleet_acme.phones[8]: unknown option nmae (did you mean name?); an entry has the options of dialplan_phones '
       'without company (the block sets it)']),

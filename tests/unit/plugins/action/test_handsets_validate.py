@@ -48,8 +48,7 @@ def test_phone_types_are_checked_against_the_vendors_list_unlike_the_role():
         {'mac': '000413d00001', 'phone_type': 'snomD999'}]}}})
     problems = validate_inventory(groups, hostvars)[0]
     assert len(problems) == 1
-    assert problems[0].startswith("pbx-a ipcortex_fleet_acme.phones[0].phone_type: 'snomD999' is not a phone type the PBX knows; allowed are: ")
-    assert 'snomD345' in problems[0]
+    assert problems[0].startswith("pbx-a ipcortex_fleet_acme.phones[0].phone_type: 'snomD999' is not a phone type the PBX knows; did you mean ")
 
 
 def test_unknown_prefixed_host_vars_are_problems_here():
