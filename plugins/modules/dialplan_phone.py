@@ -146,6 +146,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The first example gives the connection as options; the others take it from module_defaults for
+# group/ipcortex.pbx.dialplan or from the IPCORTEX_URL and IPCORTEX_API_KEY environment variables.
 - name: Converge the reception phone
   ipcortex.pbx.dialplan_phone:
     url: https://pbx.example.com
@@ -178,7 +180,7 @@ EXAMPLES = r'''
   ipcortex.pbx.dialplan_phone:
     url: https://pbx.example.com
     api_key: "{{ vault_pbx_api_key }}"
-    phoneid: 000413aabb021
+    phoneid: 000e08aabb011
     name: Fax
     barge: [can_be_barged]
 

@@ -79,6 +79,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The first example gives the connection as options; the others take it from module_defaults for
+# group/ipcortex.pbx.dialplan or from the IPCORTEX_URL and IPCORTEX_API_KEY environment variables.
 - name: Reboot the reception phone
   ipcortex.pbx.dialplan_phone_action:
     url: https://pbx.example.com
@@ -92,6 +94,8 @@ EXAMPLES = r'''
   hosts: company_acme
   gather_facts: false
   serial: 5
+  vars:
+    reboot_pause: 60  # seconds for a batch of phones to come back
   module_defaults:
     group/ipcortex.pbx.dialplan:
       url: "{{ lookup('ansible.builtin.env', 'IPCORTEX_URL') }}"
@@ -107,7 +111,7 @@ EXAMPLES = r'''
 
     - name: Give the batch time to come back before the next one
       ansible.builtin.pause:
-        seconds: 60
+        seconds: "{{ reboot_pause }}"
       run_once: true
 
 - name: Rotate the SIP passwords of every phone of a company

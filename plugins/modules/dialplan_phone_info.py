@@ -104,6 +104,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The first example gives the connection as options; the others take it from module_defaults for
+# group/ipcortex.pbx.dialplan or from the IPCORTEX_URL and IPCORTEX_API_KEY environment variables.
 - name: One device, every port with its settings
   ipcortex.pbx.dialplan_phone_info:
     url: https://pbx.example.com
@@ -123,12 +125,20 @@ EXAMPLES = r'''
   register: fleet
 
 - name: Save them, without the read-only keys, as a fleet that ipcortex.pbx.dialplan_phones takes as it is
-  ansible.builtin.copy:
-    dest: group_vars/all/phones.yml
-    content: "{{ {'declared_phones': declared} | to_nice_yaml }}"
-    mode: "0644"
   vars:
     declared: "{{ fleet.phones | map('dict2items') | map('rejectattr', 'key', 'in', ['phoneid', 'description', 'created']) | map('items2dict') }}"
+  block:
+    - name: Create the folder group_vars/all beside the playbook
+      ansible.builtin.file:
+        path: "{{ playbook_dir }}/group_vars/all"
+        state: directory
+        mode: "0755"
+
+    - name: Write the fleet into it, as the variable declared_phones
+      ansible.builtin.copy:
+        dest: "{{ playbook_dir }}/group_vars/all/phones.yml"
+        content: "{{ {'declared_phones': declared} | to_nice_yaml }}"
+        mode: "0644"
 
 - name: Every active phone the credentials may see (one request)
   ipcortex.pbx.dialplan_phone_info:

@@ -156,6 +156,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# The connection comes from module_defaults for group/ipcortex.pbx.dialplan or from the IPCORTEX_URL
+# and IPCORTEX_API_KEY environment variables (or give url and api_key as options).
 - name: Converge the sales floor
   ipcortex.pbx.dialplan_phones:
     phones:
