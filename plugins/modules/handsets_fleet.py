@@ -48,9 +48,6 @@ notes:
     the role's C(ipcortex_url), C(ipcortex_api_key) and other connection variables, when set, take precedence.
 seealso:
   - module: ipcortex.pbx.dialplan_phones
-  - plugin: ipcortex.pbx.handsets
-    plugin_type: role
-    description: The role that runs this task.
 '''
 
 EXAMPLES = r'''
