@@ -7,7 +7,10 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-python=$root/.venv/bin/python
+# make demo's small environment (ansible-core and requests), or the one DEMO_VENV names.
+DEMO_VENV=${DEMO_VENV:-$root/.venv-demo}
+export DEMO_VENV PATH=$DEMO_VENV/bin:$PATH
+python=$DEMO_VENV/bin/python
 
 for required in plugins/modules/dialplan_phones.py roles/handsets examples/site.yml examples/inventory \
         tests/emulator/seeds/demo.yml; do

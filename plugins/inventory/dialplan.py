@@ -303,13 +303,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.templar.available_variables = variables
         for conditional in self.get_option('filters'):
             try:
-                if not self.templar.evaluate_conditional(conditional):
+                if not self._condition_holds(conditional):
                     return False
             except Exception as exc:  # pylint: disable=broad-except
                 if strict:
                     raise AnsibleParserError('ipcortex.pbx.dialplan: filter %r failed for phone %s: %s' % (conditional, phone['phoneid'], to_native(exc)))
                 return False
         return True
+
+    def _condition_holds(self, conditional):
+        if hasattr(self.templar, 'evaluate_conditional'):
+            return self.templar.evaluate_conditional(conditional)
+        # ansible-core before 2.19 has no evaluate_conditional: template the test as its Conditional did.
+        start, end = self.templar.environment.block_start_string, self.templar.environment.block_end_string
+        result = self.templar.template('%sif %s%s True %selse%s False %sendif%s' % (start, conditional, end, start, end, start, end),
+                                       disable_lookups=True)
+        return str(result).strip() == 'True'
 
     def host_name(self, variables, phone):
         template = self.get_option('hostname')

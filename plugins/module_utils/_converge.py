@@ -12,22 +12,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
 from ansible_collections.ipcortex.pbx.plugins.module_utils._listing import list_waiting, phone_row, type_row
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     PHONE_TYPES,
     InvalidInput,
     desired_phone,
-    expected_row,
     normalize_row,
     plan_phone,
+    predict_rows,
     row_for_port,
     unconverged_keys,
     view,
 )
 
-# create/promote, then update, then the read that verifies it: never more in a sane run.
-MAX_PASSES = 4
+# create/promote, a type change, assign and update, then the read that verifies it: never more in a sane run.
+MAX_PASSES = 5
 
 
 class ConvergeError(Exception):
@@ -69,29 +71,76 @@ class Outcome(object):
         return [phone_row(row) for row in self.rows]
 
 
+class TypeCatalog(object):
+    """The PBX's readtypes, asked for at most once and only when a run needs it.
+
+    ``names`` is the set of type names (None when the PBX cannot list them); ``port_counts``
+    maps each type to its port count where readtypes states one.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._names = None
+        self._port_counts = {}
+
+    def _load(self):
+        with self._lock:
+            if not self._loaded:
+                try:
+                    rows = [type_row(row) for row in self.client.phone_types() if row]
+                except PbxError:
+                    rows = []
+                self._names = set(row['phone_type'] for row in rows) or None
+                self._port_counts = dict((row['phone_type'], row['ports']) for row in rows if 'ports' in row)
+                self._loaded = True
+
+    @property
+    def names(self):
+        self._load()
+        return self._names
+
+    @property
+    def port_counts(self):
+        self._load()
+        return self._port_counts
+
+
+def needs_port_counts(entries, rows, waiting):
+    """Whether converging these entries of one device depends on how many ports a type has:
+    a type change, or a new device declared beyond its port 0."""
+    current = rows[0].get('phone_type') if rows else (waiting[0].get('phone_type') if waiting else None)
+    declared = [entry.settings['phone_type'] for entry in entries if 'phone_type' in entry.settings]
+    if rows or waiting:
+        return any(phone_type != current for phone_type in declared)
+    return any(entry.port > 0 for entry in entries)
+
+
+def port_counts_for(entries, rows, waiting, catalog):
+    """The port counts of the phone types, from readtypes, when the entries need them (else None)."""
+    if catalog is None or not needs_port_counts(entries, rows, waiting):
+        return None
+    return catalog.port_counts
+
+
 def live_phone_types(client):
     """The server's readtypes as a set of type names, or None when it cannot tell us."""
-    try:
-        rows = client.phone_types()
-    except PbxError:
-        return None
-    return set(type_row(row)['phone_type'] for row in rows if row) or None
+    return TypeCatalog(client).names
 
 
-def desired_from_params(client, params, prefix='', phone_types_cache=None):
+def desired_from_params(client, params, prefix='', catalog=None):
     """Validate the options; a phone type outside the vendor's list is checked against readtypes.
 
-    ``phone_types_cache`` (a dict) lets many entries share one readtypes call.
+    ``catalog`` (a TypeCatalog) lets many entries share one readtypes call.
     """
     try:
         return desired_phone(params, prefix=prefix)
     except InvalidInput as exc:
         if exc.option != prefix + 'phone_type':
             raise
-    cache = {} if phone_types_cache is None else phone_types_cache
-    if 'types' not in cache:
-        cache['types'] = live_phone_types(client) or PHONE_TYPES
-    return desired_phone(params, known_phone_types=cache['types'], prefix=prefix)
+    catalog = catalog or TypeCatalog(client)
+    return desired_phone(params, known_phone_types=catalog.names or PHONE_TYPES, prefix=prefix)
 
 
 def read_rows(client, mac, port=None):
@@ -116,36 +165,42 @@ def waiting_rows(client, mac):
     return [row for row in waiting_list(client) if row['mac'] == mac]
 
 
-def converge(client, desired, check_mode=False, waiting=None, rows=None):
+def converge(client, desired, check_mode=False, waiting=None, rows=None, port_counts=None, catalog=None):
     """Bring one phone to ``desired`` with the fewest calls.
 
     ``rows`` and ``waiting`` are the phone's active rows and its rows in the inactive list
     when the caller already knows them (a fleet run lists both once for all phones); otherwise
     the phone is read, and the inactive list asked for only when the phone is not active.
+    ``port_counts`` are the phone types' port counts when the caller has them; otherwise
+    ``catalog`` (a TypeCatalog) is asked when a type change or a new device makes them matter.
     Raises PbxError, NotPlannable, InvalidInput or ConvergeError.
     """
     if rows is None:
         rows = read_rows(client, desired.mac, desired.port)
     if not rows and waiting is None:
         waiting = waiting_rows(client, desired.mac)
-    plan = plan_phone(desired, rows, waiting)
+    if port_counts is None:
+        port_counts = port_counts_for([desired], rows, waiting, catalog)
+    plan = plan_phone(desired, rows, waiting, port_counts)
     if check_mode or not plan.calls:
-        return Outcome(desired, plan.action, plan.before, plan.after, _predicted_rows(desired, rows, plan))
-    return _apply(client, desired, plan, rows, waiting)
+        predicted = predict_rows(desired, rows, waiting, plan, port_counts)
+        return Outcome(desired, plan.action, plan.before, plan.after, predicted, port_count_warnings(desired, rows, predicted, port_counts))
+    return _apply(client, desired, plan, rows, waiting, port_counts)
 
 
-def _predicted_rows(desired, rows, plan):
-    """The device's rows as a real run would leave them, as far as can be told without writing."""
-    if not plan.calls:
-        return rows
-    if desired.state == 'absent':
-        return []
-    predicted = [row for row in rows if row['port'] != desired.port]
-    predicted.append(expected_row(desired, row_for_port(rows, desired.port)))
-    return sorted(predicted, key=lambda row: row['port'])
+def port_count_warnings(desired, rows, after, port_counts):
+    """The warning a real run gives when a type change adds or removes port rows, predicted."""
+    if rows and after and port_counts and len(after) != len(rows):
+        return [ports_changed(desired, len(after), len(rows))]
+    return []
 
 
-def _apply(client, desired, first, rows, waiting):
+def ports_changed(desired, now, before):
+    return 'phone %s now has %d port rows instead of %d; the new rows got the PBX defaults: check them' % (desired.mac, now, before) \
+        if now > before else 'phone %s now has %d port rows instead of %d' % (desired.mac, now, before)
+
+
+def _apply(client, desired, first, rows, waiting, port_counts=None):
     """Send the plan step by step, reading the phone after each step and planning again."""
     plan = first
     warnings = []
@@ -178,12 +233,11 @@ def _apply(client, desired, first, rows, waiting):
         elif any(call.verb in ('promote', 'demote') for call in step):
             waiting = waiting_rows(client, desired.mac)
         if rows and ports_before and len(rows) != ports_before:
-            warnings.append('phone %s now has %d port rows instead of %d; the new rows got the PBX defaults: check them'
-                            % (desired.mac, len(rows), ports_before))
+            warnings.append(ports_changed(desired, len(rows), ports_before))
             ports_before = len(rows)
         failed = Outcome(desired, 'failed', first.before, {}, rows, warnings)
         try:
-            plan = plan_phone(desired, rows, waiting)
+            plan = plan_phone(desired, rows, waiting, port_counts)
         except InvalidInput as exc:
             raise ConvergeError(str(exc), failed)
         # After plain updates the read is the verification: anything still to do was not kept.

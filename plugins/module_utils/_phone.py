@@ -96,6 +96,7 @@ SETTINGS = (
 # What `create` accepts besides the MAC; everything else is set by a following update.
 CREATE_FIELDS = ('name', 'company', 'phone_type')
 BARGE_FLAGS = {'can_barge': 1, 'can_be_barged': 2}
+_KINDS = dict([('port', 'a whole number'), ('qualify', 'true, false or ""')] + [(key, 'true or false') for key in ('reassign',) + BOOL_FIELDS])
 
 _MAC_FORMS = (
     re.compile(r'^[0-9a-f]{12}$'),
@@ -173,6 +174,8 @@ def phoneid(mac, port):
 def to_bool(value, option):
     if isinstance(value, bool):
         return value
+    if not isinstance(value, (str, int, float)):
+        raise InvalidInput(option, '%s is not a boolean; use true or false' % _shape(value))
     key = value.lower().strip() if isinstance(value, str) else value
     if key in BOOLEANS_TRUE:
         return True
@@ -184,19 +187,25 @@ def to_bool(value, option):
 def to_barge(value, option='barge'):
     """barge is a bitfield (1 can barge, 2 can be barged); users may give the number or the flags."""
     if isinstance(value, (list, tuple)):
-        unknown = [flag for flag in value if flag not in BARGE_FLAGS]
+        unknown = [flag for flag in value if not isinstance(flag, str) or flag not in BARGE_FLAGS]
         if unknown:
-            raise InvalidInput(option, 'unknown flag %s; allowed flags are %s' % (', '.join(map(str, unknown)), ', '.join(sorted(BARGE_FLAGS))))
+            raise InvalidInput(option, 'unknown flag %s; give 0, 1, 2 or 3, or a list of the flags %s'
+                               % (', '.join(flag if isinstance(flag, str) else _shape(flag) for flag in unknown), ', '.join(sorted(BARGE_FLAGS))))
         return sum(BARGE_FLAGS[flag] for flag in set(value))
-    if isinstance(value, bool):
-        raise InvalidInput(option, '%r is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % (value,))
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidInput(option, '%s is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % _shape(value))
     try:
         number = int(str(value).strip())
     except ValueError:
         number = None
     if number not in (0, 1, 2, 3):
-        raise InvalidInput(option, '%r is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % (value,))
+        raise InvalidInput(option, '%s is not allowed; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged' % _shape(value))
     return number
+
+
+def barge_flags(number):
+    """The bitfield as the list of flags it holds, in bit order."""
+    return [flag for flag, bit in sorted(BARGE_FLAGS.items(), key=lambda item: item[1]) if number is not None and number & bit]
 
 
 def to_qualify(value, option='qualify'):
@@ -205,7 +214,40 @@ def to_qualify(value, option='qualify'):
     try:
         return to_bool(value, option)
     except InvalidInput:
-        raise InvalidInput(option, '%r is not allowed; give true, false or an empty string' % (value,))
+        raise InvalidInput(option, '%s is not allowed; give true, false or an empty string' % _shape(value))
+
+
+def _shape(value):
+    """A wrong value for a message: lists and mappings by their shape, short values as given."""
+    if isinstance(value, dict):
+        return 'a mapping (%r)' % (value,) if len(repr(value)) < 60 else 'a mapping'
+    if isinstance(value, (list, tuple)):
+        return 'a list (%r)' % (list(value),) if len(repr(value)) < 60 else 'a list'
+    return repr(value)
+
+
+# How each option of a phone may be given, for messages about values of the wrong shape.
+SCALAR_OPTIONS = ('mac', 'phoneid', 'port', 'reassign', 'qualify') + tuple(key for key in SETTINGS if key not in ('qualify', 'barge'))
+
+
+def shape_problems(raw, prefix=''):
+    """Options of one phone given as a list or mapping where only a single value is allowed.
+
+    Ansible turns a list or mapping given to a ``str`` option into its text; ``raw`` are the
+    parameters as the user gave them, before that conversion. ``barge`` alone takes a list (of
+    flag names).
+    """
+    problems = []
+    if not isinstance(raw, dict):
+        return problems
+    for key in SCALAR_OPTIONS:
+        value = raw.get(key)
+        if isinstance(value, (dict, list, tuple)):
+            problems.append('%s%s: %s is not allowed; give %s' % (prefix, key, _shape(value), _KINDS.get(key, 'a single text value')))
+    barge = raw.get('barge')
+    if isinstance(barge, dict) or (isinstance(barge, (list, tuple)) and not all(isinstance(flag, str) for flag in barge)):
+        problems.append('%sbarge: %s is not allowed; give 0, 1, 2 or 3, or a list of the flags %s' % (prefix, _shape(barge), ', '.join(sorted(BARGE_FLAGS))))
+    return problems
 
 
 def normalize_setting(key, value, option=None):
@@ -243,12 +285,16 @@ def normalize_row(row):
 class DesiredPhone(object):
     """The declared state of one port row: identity, state and the managed settings only."""
 
-    def __init__(self, mac, port, state='present', settings=None, reassign=False):
+    def __init__(self, mac, port, state='present', settings=None, reassign=False, barge_as_flags=False):
         self.mac = mac
         self.port = port
         self.state = state
         self.settings = settings or {}
         self.reassign = reassign
+        # Diffs show barge the way the user gave it: a number, or the list of flags.
+        self.barge_as_flags = barge_as_flags
+        # How messages name the entry the user gave, e.g. ``phones[3].``.
+        self.prefix = ''
 
     @property
     def phoneid(self):
@@ -266,6 +312,10 @@ def desired_phone(params, known_phone_types=None, prefix=''):
     against the vendor's list; unknown types raise ``InvalidInput`` so callers can consult the
     server first.
     """
+    problems = shape_problems(params, prefix)
+    if problems:
+        option, message = problems[0].split(': ', 1)
+        raise InvalidInput(option, message)
     mac, port = identity(params, prefix)
     state = params.get('state') or 'present'
     if state not in ('present', 'absent'):
@@ -283,7 +333,10 @@ def desired_phone(params, known_phone_types=None, prefix=''):
     for key in ('company', 'phone_type'):
         if settings.get(key) == '':
             raise InvalidInput(prefix + key, 'must not be empty')
-    return DesiredPhone(mac, port, state, settings, to_bool(params.get('reassign') or False, prefix + 'reassign'))
+    desired = DesiredPhone(mac, port, state, settings, to_bool(params.get('reassign') or False, prefix + 'reassign'),
+                           barge_as_flags=isinstance(params.get('barge'), (list, tuple)))
+    desired.prefix = prefix
+    return desired
 
 
 def identity(params, prefix=''):
@@ -419,31 +472,80 @@ def waiting_phone_type(waiting):
     return waiting[0].get('phone_type') if waiting else None
 
 
+def shown(desired, key, value):
+    """A setting as diffs show it to the user who declared ``desired``."""
+    if key == 'barge' and desired.barge_as_flags and isinstance(value, int) and not isinstance(value, bool):
+        return barge_flags(value)
+    return value
+
+
 def view(desired, rows, waiting):
     """The managed part of a phone's state, as diffs show it.
 
-    For state present the managed keys of the managed port; for state absent everything that
-    a delete would remove.
+    For state present the managed keys of the managed port (``absent`` while that port row does
+    not exist); for state absent everything that a delete would remove.
     """
     if rows:
-        row = row_for_port(rows, desired.port) or rows[0]
-        keys = desired.settings if desired.state == 'present' else SETTINGS
-        shown = {'state': 'present'}
-        shown.update((key, row.get(key)) for key in keys)
+        if desired.state == 'absent':
+            row, keys = row_for_port(rows, desired.port) or rows[0], SETTINGS
+        else:
+            row, keys = row_for_port(rows, desired.port), desired.settings
+            if row is None:
+                return {'state': 'absent'}
+        shown_view = {'state': 'present'}
+        shown_view.update((key, shown(desired, key, row.get(key))) for key in keys)
         if desired.state == 'absent' and len(rows) > 1:
-            shown['ports'] = sorted(r['port'] for r in rows)
-        return shown
+            shown_view['ports'] = sorted(r['port'] for r in rows)
+        return shown_view
     if waiting:
         return {'state': 'waiting', 'phone_type': waiting_phone_type(waiting)}
     return {'state': 'absent'}
 
 
-def plan_phone(desired, rows, waiting=None):
+def desired_view(desired):
+    """The managed part of a phone's state once it is converged."""
+    if desired.state == 'absent':
+        return {'state': 'absent'}
+    after = {'state': 'present'}
+    after.update((key, shown(desired, key, value)) for key, value in desired.settings.items())
+    return after
+
+
+def device_port_count(desired, rows, waiting, port_counts):
+    """How many port rows the device will have once ``desired`` is converged, or None if unknown.
+
+    ``port_counts`` maps phone types to their port counts as the PBX's readtypes states them;
+    a type it does not state leaves the count unknown. The device keeps its rows unless its type
+    changes (or it is created).
+    """
+    current = rows[0].get('phone_type') if rows else waiting_phone_type(waiting)
+    phone_type = desired.settings.get('phone_type', current)
+    if phone_type is not None and (phone_type != current or not (rows or waiting)):
+        count = (port_counts or {}).get(phone_type)
+        return count if isinstance(count, int) and not isinstance(count, bool) and count > 0 else None
+    if rows:
+        return len(rows)
+    if waiting:
+        return len(waiting)
+    return None
+
+
+def check_port(desired, ports, phone_type):
+    """A declared port the device will not have is refused before anything is sent."""
+    if ports is not None and desired.port >= ports:
+        raise InvalidInput('port', 'phone %s will have %s as phone_type %s; port %d is not one of them'
+                           % (desired.mac, 'port 0' if ports == 1 else 'ports 0-%d' % (ports - 1), phone_type, desired.port))
+
+
+def plan_phone(desired, rows, waiting=None, port_counts=None):
     """Plan the calls that take a phone from ``rows``/``waiting`` to ``desired``.
 
     ``rows`` are the device's normalised active port rows (empty if it is not active);
-    ``waiting`` its rows in the inactive list (None or empty if it does not wait there).
-    Raises ``NotPlannable`` for a state the API cannot reach without the user's say.
+    ``waiting`` its rows in the inactive list (None or empty if it does not wait there);
+    ``port_counts`` maps phone types to their port counts (from readtypes), when known: then a
+    port the device will not have once this phone is converged is refused before anything is sent.
+    Raises ``InvalidInput`` (a port the device will not have) or ``NotPlannable`` (a state the
+    API cannot reach without the user's say).
     """
     before = view(desired, rows, waiting)
     if desired.state == 'absent':
@@ -453,10 +555,14 @@ def plan_phone(desired, rows, waiting=None):
             return Plan('demoted', [Call('demote', {'mac': desired.mac})], before, {'state': 'absent'})
         return Plan('unchanged', [], before, before)
 
-    after = {'state': 'present'}
-    after.update(desired.settings)
+    current_type = rows[0].get('phone_type') if rows else waiting_phone_type(waiting)
+    phone_type = desired.settings.get('phone_type', current_type)
+    ports = device_port_count(desired, rows, waiting, port_counts)
+    if not rows or phone_type != current_type:
+        check_port(desired, ports, phone_type)
+    after = desired_view(desired)
     if rows:
-        return _plan_existing(desired, rows, before)
+        return _plan_existing(desired, rows, before, after, ports)
     if waiting:
         return _plan_activation(desired, 'promoted', Call('promote', {'mac': desired.mac}, {'company': desired.settings.get('company')}),
                                 {'phone_type': waiting_phone_type(waiting)}, before, after)
@@ -464,8 +570,9 @@ def plan_phone(desired, rows, waiting=None):
     if missing:
         verb = 'is' if len(missing) == 1 else 'are'
         raise NotPlannable('phone %s does not exist; %s %s required to create it' % (desired.mac, ' and '.join(missing), verb))
+    # create names every port row alike: the name meant for port 1 is set on port 1 alone, by update.
     values = {'mac': desired.mac}
-    values.update((key, desired.settings[key]) for key in CREATE_FIELDS if key in desired.settings)
+    values.update((key, desired.settings[key]) for key in CREATE_FIELDS if key in desired.settings and (key != 'name' or desired.port == 0))
     return _plan_activation(desired, 'created', Call('create', {}, values), values, before, after)
 
 
@@ -480,11 +587,21 @@ def _plan_activation(desired, action, call, known, before, after):
     return Plan(action, calls, before, after)
 
 
-def _plan_existing(desired, rows, before):
+def _plan_existing(desired, rows, before, after, ports):
     row = row_for_port(rows, desired.port)
-    if row is None:
-        raise InvalidInput('port', 'phone %s has no port %d; its ports are %s' % (desired.mac, desired.port, ', '.join(str(r['port']) for r in rows)))
+    phone_type = desired.settings.get('phone_type')
     calls = []
+    if row is None:
+        if phone_type is None or phone_type == rows[0].get('phone_type'):
+            raise InvalidInput('port', 'phone %s has no port %d; its ports are %s' % (desired.mac, desired.port, ', '.join(str(r['port']) for r in rows)))
+        if ports is None:
+            raise InvalidInput('port', 'phone %s has no port %d yet, and the PBX does not state how many ports phone_type %s has; '
+                                       'change phone_type first (on port %d), then declare port %d'
+                               % (desired.mac, desired.port, phone_type, rows[0]['port'], desired.port))
+        # The type change brings the port row into being (with the PBX's defaults): change the type
+        # first, on a row that exists, then set the new row as declared.
+        calls.append(Call('update', {'mac': desired.mac, 'port': rows[0]['port']}, {'phone_type': phone_type}))
+        row = new_port_row(desired.mac, desired.port, rows[0], phone_type)
     company = desired.settings.get('company')
     if company is not None and company != row.get('company'):
         if not desired.reassign:
@@ -494,9 +611,54 @@ def _plan_existing(desired, rows, before):
     differing = dict((key, value) for key, value in desired.settings.items() if key != 'company' and row.get(key) != value)
     if differing:
         calls.append(Call('update', {'mac': desired.mac, 'port': desired.port}, _with_ip_group(differing, row)))
-    after = dict(before)
-    after.update(desired.settings)
     return Plan('updated' if calls else 'unchanged', calls, before, after)
+
+
+def new_port_row(mac, port, first, phone_type):
+    """A port row the PBX adds with its defaults: only what is certain is known (company and type of the device)."""
+    return {'mac': mac, 'port': port, 'company': first.get('company'), 'phone_type': phone_type}
+
+
+def predict_rows(desired, rows, waiting, plan, port_counts=None):
+    """The device's rows as a real run of ``plan`` would leave them, as far as can be told without writing.
+
+    Rows the PBX adds (create, promote, a type with more ports) hold only the keys that are
+    certain; the declared settings are applied to the managed port row.
+    """
+    if not plan.calls:
+        return rows
+    if desired.state == 'absent':
+        return []
+    ports = device_port_count(desired, rows, waiting, port_counts)
+    settings = desired.settings
+    verbs = [call.verb for call in plan.calls]
+    if 'create' in verbs or 'promote' in verbs:
+        phone_type = settings.get('phone_type') or waiting_phone_type(waiting)
+        count = ports or desired.port + 1
+        first = {'company': settings.get('company'), 'phone_type': phone_type}
+        create = plan.calls[0].values if verbs[0] == 'create' else {}
+        predicted = []
+        for port in range(max(count, desired.port + 1)):
+            row = new_port_row(desired.mac, port, first, phone_type)
+            if 'name' in create:
+                row['name'] = create['name']
+            predicted.append(row)
+    else:
+        predicted = [dict(row) for row in rows]
+        phone_type = settings.get('phone_type')
+        if phone_type is not None and phone_type != rows[0].get('phone_type'):
+            count = ports or max(len(rows), desired.port + 1)
+            predicted = [row for row in predicted if row['port'] < count]
+            for row in predicted:
+                row['phone_type'] = phone_type
+            known = set(row['port'] for row in predicted)
+            predicted += [new_port_row(desired.mac, port, rows[0], phone_type) for port in range(count) if port not in known]
+    managed = row_for_port(predicted, desired.port)
+    if managed is None:
+        managed = {'mac': desired.mac, 'port': desired.port}
+        predicted.append(managed)
+    managed.update(settings)
+    return sorted(predicted, key=lambda row: row['port'])
 
 
 def _with_ip_group(values, current):
@@ -506,14 +668,6 @@ def _with_ip_group(values, current):
         for key in IP_FIELDS:
             values.setdefault(key, current.get(key))
     return values
-
-
-def expected_row(desired, row):
-    """The managed port row as it should read after converging (for check-mode results)."""
-    expected = dict(row or {'mac': desired.mac, 'port': desired.port})
-    expected.update(desired.settings)
-    expected['phoneid'] = phoneid(desired.mac, desired.port)
-    return expected
 
 
 def unconverged_keys(desired, row):

@@ -19,6 +19,8 @@ description:
     When any C(ip_*) setting differs all five are sent, as the API requires. A run that changes nothing sends no write.
   - A phone that is not active but waits to be provisioned (auto-provisioned handsets) is promoted into O(company) rather than created.
   - After writing, the module reads the phone back and fails if the PBX does not hold what was written.
+  - Values of the wrong shape (a list or mapping for an option that takes one value) fail the task before any request, naming the option.
+  - When the task fails after a write was applied, it reports C(changed=true).
 author:
   - IPCortex (@ipcortex)
 extends_documentation_fragment:
@@ -49,7 +51,11 @@ options:
     description:
       - The port row whose settings are managed. Most phones have one port, V(0); ATAs and DECT bases have one row per port.
       - Defaults to V(0), or to the port in O(phoneid).
-      - The task fails before any write if the device has no such port.
+      - The task fails before any write if the device has no such port, or will not have it once O(phone_type) is changed (or the phone
+        created) as given. The port counts of types come from the PBX's C(readtypes) where it states them.
+      - A port that a change of O(phone_type) brings into being is planned as well; the type is changed first, then the new row is set.
+      - A phone created for a port other than V(0) is created without O(name), so that its other port rows do not get it; the name is
+        then set on this port alone.
     type: int
   state:
     description:
@@ -76,7 +82,8 @@ options:
     description:
       - Model of the device (API field C(phone_type)), for example V(snom320), V(yealinkT46) or V(spa112). Required to create a phone.
       - Checked against the vendor's list; a type missing there is checked against the PBX's own list (C(readtypes)) before failing.
-      - Changing it may change the number of port rows; the PBX gives new rows default settings and the module warns about it.
+      - Changing it may change the number of port rows; the PBX gives new rows default settings and the module warns about it (check
+        mode predicts the warning when C(readtypes) states the port counts).
     type: str
   zone:
     description:
@@ -117,7 +124,7 @@ options:
   barge:
     description:
       - Barge mode (API field C(barge)), a bitfield. V(1) the phone can barge into calls, V(2) it can be barged into, V(3) both, V(0) neither.
-      - Also accepts a list of the flags V(can_barge) and V(can_be_barged).
+      - Also accepts a list of the flags V(can_barge) and V(can_be_barged). Diffs show it the way it is given, as the number or the flags.
     type: raw
   ip_addr:
     description:
@@ -270,11 +277,11 @@ diff:
     after: {state: present, name: Front desk}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
-from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec
+from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, TypeCatalog, converge, desired_from_params
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec, shape_problems
 
 
 def argument_spec():
@@ -291,10 +298,15 @@ def main():
         required_one_of=[('mac', 'phoneid')],
         supports_check_mode=True,
     )
+    # Ansible turns a list or mapping given to a str option into its text: look at them as given.
+    problems = shape_problems(_load_params())
+    if problems:
+        module.fail_json(msg='; '.join(problems))
     with client_for_module(module) as client:
         try:
-            desired = desired_from_params(client, module.params)
-            outcome = converge(client, desired, check_mode=module.check_mode)
+            catalog = TypeCatalog(client)
+            desired = desired_from_params(client, module.params, catalog=catalog)
+            outcome = converge(client, desired, check_mode=module.check_mode, catalog=catalog)
         except (InvalidInput, NotPlannable) as exc:
             module.fail_json(msg=str(exc), changed=client.may_have_written)
         except ConvergeError as exc:

@@ -17,7 +17,10 @@ description:
     M(ipcortex.pbx.dialplan_phone) for each phone.
   - Every entry is validated before the first write. The PBX's active phones are listed once, so phones to create are not read one
     by one, and the list of phones waiting to be provisioned is asked for at most once.
-  - One phone's failure does not stop the others; the task fails at the end, naming each failed phone and why.
+  - One phone's failure does not stop the others; the task fails at the end, naming each failed phone and why. The task reports
+    C(changed=true) whenever a write was applied, even when it then fails.
+  - The entries of one device are planned together, against the rows the entries before them leave, before anything is sent to it;
+    entries that change O(phones[].phone_type) go first. Check mode reports that plan.
   - A loop of M(ipcortex.pbx.dialplan_phone) costs about 0.3 seconds of Ansible overhead per phone before any request; this module pays it once.
 author:
   - IPCortex (@ipcortex)
@@ -38,7 +41,11 @@ options:
     description:
       - The phones, one entry per port row, with the identity and settings options of M(ipcortex.pbx.dialplan_phone).
       - An option left out of an entry is not managed for that phone.
-      - The same O(phones[].mac) and O(phones[].port) twice is an error.
+      - The same O(phones[].mac) and O(phones[].port) twice is an error, and so are entries of one device with different
+        O(phones[].phone_type)s, or a O(phones[].port) that the O(phones[].phone_type) does not have.
+      - The entries of one device are planned together before anything is sent to it, a change of O(phones[].phone_type) first; if one
+        of them cannot be converged (a port the device will not have, a company that needs O(phones[].reassign)), none of the device
+        is written.
     type: list
     elements: dict
     default: []
@@ -100,7 +107,9 @@ options:
         description: Preferred codecs, passed as given.
         type: str
       barge:
-        description: Barge mode, V(0) to V(3), or a list of the flags V(can_barge) and V(can_be_barged).
+        description:
+          - Barge mode, V(0) to V(3), or a list of the flags V(can_barge) and V(can_be_barged).
+          - Diffs show it the way it is given here, as the number or as the list of flags.
         type: raw
       ip_addr:
         description: Fixed IP address and mask; V("") clears it. All five C(ip_*) fields are sent together when one differs.
@@ -122,6 +131,10 @@ options:
       - V(merged) creates or updates the listed phones and leaves the others alone.
       - V(overridden) does the same and also deletes the active phones of O(companies) that are not listed (within O(max_deletions),
         never those in O(protected)).
+      - V(overridden) never deletes a device one of whose port rows belongs to a company outside O(companies), because the PBX deletes whole
+        devices; it is reported instead (a warning, and a result with RV(results[].action=unchanged) saying why).
+      - V(overridden) deletes every phone of a company of O(companies) for which O(phones) declares no phone only when that company is
+        in O(empty_companies); otherwise the task fails before any write.
       - V(deleted) deletes the listed phones (a phone waiting to be provisioned is removed from that list).
     type: str
     choices: [merged, overridden, deleted]
@@ -129,9 +142,20 @@ options:
   companies:
     description:
       - The companies whose phones this run looks at. Required with O(state=overridden), which deletes unlisted phones of these companies only.
-      - With other states it narrows the listing of active phones; a listed phone outside these companies is then treated as not active.
+      - With other states it narrows the listing of active phones. A declared phone that the listing does not show is read before it
+        is planned, so a phone the PBX holds in another company is converged like any other, never created again.
     type: list
     elements: str
+  empty_companies:
+    description:
+      - Companies of O(companies) that are meant to have no phones at all.
+      - With O(state=overridden), a company of O(companies) of which O(phones) declares no phone fails the task before any write, unless it
+        is listed here; then every one of its phones is deleted (within O(max_deletions), never those in O(protected)).
+      - A company listed here must be one of O(companies), and no entry of O(phones) may give it as its O(phones[].company).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
   max_deletions:
     description:
       - With O(state=overridden), fail before any write if more than this many unlisted phones would be deleted.
@@ -206,11 +230,11 @@ results:
       choices: [created, promoted, updated, deleted, demoted, unchanged, failed]
       sample: updated
     changed:
-      description: Whether this phone changed.
+      description: Whether this phone changed; also true for a failed phone when a write for it had been applied before it failed.
       type: bool
       sample: true
     msg:
-      description: Why the phone failed; empty otherwise.
+      description: Why the phone failed, or why a device that O(state=overridden) would delete was kept; empty otherwise.
       type: str
       sample: ''
     diff:
@@ -225,11 +249,12 @@ summary:
   sample: {created: 1, promoted: 0, updated: 2, deleted: 0, demoted: 0, unchanged: 997, failed: 0, total: 1000}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
+from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import TypeCatalog
 from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import Fleet, FleetInputError, ansible_diffs, desired_fleet, summarize
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, phone_argument_spec
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, phone_argument_spec, shape_problems
 
 
 def argument_spec():
@@ -241,8 +266,27 @@ def argument_spec():
         max_deletions=dict(type='int', default=5),
         protected=dict(type='list', elements='str', default=[]),
         concurrency=dict(type='int', default=8),
+        empty_companies=dict(type='list', elements='str', default=[]),
     )
     return spec
+
+
+def raw_shape_problems():
+    """Entries whose options were given as lists or mappings, as the user wrote them.
+
+    Ansible turns those into text before the module sees them; the parameters as given show them.
+    """
+    params = _load_params()
+    raw = params.get('phones')
+    problems = []
+    for index, entry in enumerate(raw if isinstance(raw, list) else []):
+        problems += shape_problems(entry, 'phones[%d].' % index)
+    for option in ('companies', 'empty_companies', 'protected'):
+        values = params.get(option)
+        for index, value in enumerate(values if isinstance(values, list) else []):
+            if isinstance(value, (dict, list)):
+                problems.append('%s[%d]: %r is not allowed; give a single %s' % (option, index, value, 'MAC' if option == 'protected' else 'company name'))
+    return problems
 
 
 def main():
@@ -256,12 +300,16 @@ def main():
         module.fail_json(msg='concurrency must be 1 or more')
     if params['max_deletions'] < 0:
         module.fail_json(msg='max_deletions must be 0 or more')
+    problems = raw_shape_problems()
+    if problems:
+        module.fail_json(msg='nothing was changed: ' + '; '.join(problems), problems=problems, changed=False)
 
     with client_for_module(module, pool_size=params['concurrency']) as client:
         try:
-            fleet, protected = desired_fleet(client, params['phones'], params['state'], params['protected'])
+            catalog = TypeCatalog(client)
+            fleet, protected = desired_fleet(client, params['phones'], params['state'], params['protected'], catalog)
             run = Fleet(client, fleet, params['state'], params['companies'], protected, params['max_deletions'],
-                        params['concurrency'], module.check_mode)
+                        params['concurrency'], module.check_mode, params['empty_companies'], catalog)
             results = run.run()
         except FleetInputError as exc:
             module.fail_json(msg='nothing was changed: ' + str(exc), problems=exc.problems, changed=False)
@@ -271,9 +319,11 @@ def main():
             # Only the PBX's own listing can get here (a row whose phoneid is not a MAC and port).
             module.fail_json(msg='the PBX listed a phone this module cannot read: %s' % exc, changed=False)
 
+    for warning in run.warnings + [warning for result in results for warning in result.warnings]:
+        module.warn(warning)
     summary = summarize(results)
     output = dict(
-        changed=any(result.action not in ('unchanged', 'failed') for result in results),
+        changed=any(result.changed for result in results) or client.may_have_written,
         results=[result.as_dict(module._diff) for result in results],
         summary=summary,
     )

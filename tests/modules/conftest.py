@@ -29,6 +29,21 @@ for path in (COLLECTIONS, os.path.join(REPO, 'tests', 'emulator')):
 pytest_plugins = ['ipcortex_emulator.pytest_plugin']
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'smoke: a representative few, also run under the oldest and newest ansible-core (make matrix)')
+
+
+def _module_args(args):
+    """Hands args to the next AnsibleModule: ansible-core 2.19+ has a helper, older ones read basic._ANSIBLE_ARGS."""
+    try:
+        from ansible.module_utils.testing import patch_module_args
+    except ImportError:
+        from unittest import mock
+        from ansible.module_utils import basic
+        return mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode())
+    return patch_module_args(args)
+
+
 class ModuleRun(object):
     """Runs a module's main() with the given args and returns what it printed, parsed."""
 
@@ -41,12 +56,11 @@ class ModuleRun(object):
 
     def __call__(self, module, args, check_mode=False, diff=True):
         from ansible.module_utils.common import warnings
-        from ansible.module_utils.testing import patch_module_args
         args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
         # Warnings are process-global in a module; each run here starts with none.
         warnings._global_warnings.clear()
         self.capsys.readouterr()
-        with patch_module_args(args):
+        with _module_args(args):
             with pytest.raises(SystemExit):
                 module.main()
         out = self.capsys.readouterr().out

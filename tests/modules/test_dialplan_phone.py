@@ -81,6 +81,7 @@ def test_every_setting_converges_and_then_stays_unchanged(pbx, phone, converge, 
     assert writes(pbx) == []
 
 
+@pytest.mark.smoke
 def test_check_mode_sends_no_write_and_predicts_the_real_run(pbx, phone, converge):
     phone()
     args = dict(mac=MAC, name='Front desk', zone='Europe/Paris', barge=1)
@@ -93,6 +94,7 @@ def test_check_mode_sends_no_write_and_predicts_the_real_run(pbx, phone, converg
 
 # --- create, static IP, reassign, delete --------------------------------------------------
 
+@pytest.mark.smoke
 def test_create_then_settings_then_unchanged(pbx, converge):
     pbx.control.clear_log()
     args = dict(mac=MAC, company='acme', phone_type='yealinkT46', name='New', zone='Europe/London', can_hotdesk=True)

@@ -102,6 +102,7 @@ def test_a_plain_user_may_not_act(pbx, act):
     assert counters(pbx, DESK)['reboot'] == 0
 
 
+@pytest.mark.smoke
 def test_session_auth_logs_in_acts_and_logs_out(pbx, act):
     result = act(mac=DESK, action='reboot', username='acme-admin', password='acme-pass')
     assert result['changed'] is True

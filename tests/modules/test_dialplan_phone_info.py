@@ -64,7 +64,8 @@ def test_one_port_row_by_mac_and_port_or_by_phoneid(pbx, info, selector):
 
 def test_an_unknown_device_is_an_empty_list(pbx, info):
     result = info(mac='000413ffffff')
-    assert result == {'changed': False, 'phones': [], 'phone_types': [], 'invocation': result['invocation']}
+    result.pop('invocation', None)  # ansible-core 2.21 adds it only when the controller asks for it
+    assert result == {'changed': False, 'phones': [], 'phone_types': []}
 
 
 def test_normalised_like_the_options(pbx, info):
@@ -187,6 +188,7 @@ def test_phones_0_of_a_listing_fed_back_to_dialplan_phone_is_unchanged(pbx, info
     assert result['changed'] is False and pbx.control.writes() == []
 
 
+@pytest.mark.smoke
 def test_every_phone_fed_back_to_dialplan_phones_is_unchanged(pbx, info, run_module):
     phones = [settable(phone) for phone in info(details=True)['phones']]
     pbx.control.clear_log()

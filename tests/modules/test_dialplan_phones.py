@@ -61,6 +61,7 @@ def test_only_the_differing_phones_are_written(pbx, fleet):
         (macs(10)[3], ['zone']), (macs(10)[7], ['can_hotdesk'])]
 
 
+@pytest.mark.smoke
 def test_check_mode_writes_nothing_and_predicts_the_real_run(pbx, fleet):
     fleet(declared(4))
     phones = declared(6)
@@ -145,6 +146,7 @@ def test_overridden_deletes_the_unlisted_phones_of_its_companies_only(pbx, fleet
     assert [row['phoneid'] for row in api(pbx.url, 'active', scope={'company': 'globex'})['values']] == globex_before
 
 
+@pytest.mark.smoke
 def test_overridden_over_max_deletions_fails_before_any_write(pbx, fleet):
     fleet(declared(8))
     pbx.control.clear_log()

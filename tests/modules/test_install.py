@@ -83,6 +83,7 @@ def test_ansible_doc_reads_the_installed_module(installed):
     assert 'ipcortex_phones_state' in out
 
 
+@pytest.mark.smoke
 def test_a_playbook_runs_from_the_installed_collection(installed, pbx):
     collections, work = installed[1], installed[2]
     (work / 'site.yml').write_text(PLAYBOOK)

@@ -104,6 +104,7 @@ def hostvars(listing):
 
 # --- what the inventory holds --------------------------------------------------------------
 
+@pytest.mark.smoke
 def test_one_host_per_port_row_grouped_by_company_and_type(pbx, inventory):
     listing = inventory.run()
     assert groups(listing) == EXPECTED_GROUPS
@@ -157,6 +158,7 @@ def test_a_bad_hostname_template_fails_clearly(pbx, inventory, template, fragmen
     assert fragment in inventory.fails(hostname=template)
 
 
+@pytest.mark.smoke
 def test_compose_groups_keyed_groups_and_filters(pbx, inventory):
     listing = inventory.run(
         compose={'ansible_connection': "'local'", 'extension': 'phone_port + 100'},
@@ -165,7 +167,8 @@ def test_compose_groups_keyed_groups_and_filters(pbx, inventory):
         filters=["phone_phone_type != 'vvx300'", "phone_company in ['acme', 'globex']"],
     )
     assert sorted(hostvars(listing)) == sorted(ACME + ['001565bb00010'])
-    assert hostvars(listing)[ATA + '1']['ansible_connection'] == 'local' and hostvars(listing)[ATA + '1']['extension'] == 101
+    # ansible-core before 2.19 templates compose results as text.
+    assert hostvars(listing)[ATA + '1']['ansible_connection'] == 'local' and int(hostvars(listing)[ATA + '1']['extension']) == 101
     found = groups(listing)
     assert found['hotdesks'] == ['000413aa00020'] and found['ports'] == [ATA + '1']
     assert found['zone_Europe_London'] == ['000413aa00010'] and found['zone_US_Eastern'] == ['001565bb00010']
@@ -226,6 +229,7 @@ def test_session_from_the_environment_logs_in_once(pbx, inventory):
     assert paths == ['auth', 'dialplan/active'] + ['dialplan/read'] * 5 + ['auth/logout']
 
 
+@pytest.mark.smoke
 def test_a_vaulted_key_and_a_templated_url(pbx, inventory, tmp_path):
     password_file = tmp_path / 'vault-password'
     password_file.write_text('secret')

@@ -160,6 +160,7 @@ def secret_tasks(url):
                   'ipcortex_phones': [{'mac': ACME_PHONE, 'name': 'By the role'}]}}]
 
 
+@pytest.mark.smoke
 def test_no_secret_in_verbose_output_results_diffs_or_the_pbx_log(pbx, tmp_path):
     pbx.control.set_faults(fail=[{'verb': 'update', 'mac': REFUSED_PHONE, 'message': 'call_group sales is full'}])
     own = requests_login(pbx.url)

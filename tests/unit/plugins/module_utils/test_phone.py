@@ -18,12 +18,13 @@ from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import (
     NotPlannable,
     check_phone_type,
     desired_phone,
-    expected_row,
     identity,
     normalize_mac,
     normalize_row,
     normalize_setting,
     plan_phone,
+    predict_rows,
+    row_for_port,
     unconverged_keys,
 )
 
@@ -356,11 +357,11 @@ def test_delete_diff_shows_what_is_removed():
     assert 'ip_addr' in plan.before
 
 
-def test_expected_row_and_unconverged_keys():
+def test_predicted_row_and_unconverged_keys():
     want = desired(name='New', zone='Europe/Paris')
     current = rows()[0]
-    expected = expected_row(want, current)
-    assert expected['name'] == 'New' and expected['phoneid'] == MAC + '0' and expected['company'] == 'acme'
+    expected = row_for_port(predict_rows(want, [current], None, plan_phone(want, [current])), 0)
+    assert expected['name'] == 'New' and expected['company'] == 'acme'
     assert unconverged_keys(want, current) == ['name', 'zone']
     assert unconverged_keys(want, expected) == []
     assert unconverged_keys(want, None) == ['name', 'zone']
