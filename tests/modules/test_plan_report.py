@@ -93,7 +93,8 @@ def converge_example(process, tmp_path, *args):
 # What the demo PBX lacks of examples/inventory (the seed is the PBX before the example's changes).
 SINGLE_PBX_PLAN = {
     '000413d000010': ('acme', 'updated', {'name': ('Acme reception', 'Acme front desk')}),
-    '000413d000030': ('acme', 'updated', {'barge': (0, 2)}),
+    # barge as the inventory gives it (the flags), against the PBX's value in the same form.
+    '000413d000030': ('acme', 'updated', {'barge': ([], ['can_be_barged'])}),
     '000413d000090': ('acme', 'created', {'name': (None, 'Acme sales 3'), 'company': (None, 'acme'), 'phone_type': (None, 'snomD315'),
                                           'zone': (None, 'Europe/London'), 'can_hotdesk': (None, True)}),
     '001565d000050': ('globex', 'updated', {'ip_addr': (None, '192.0.2.20/24'), 'ip_dns1': (None, '192.0.2.53'),
@@ -122,7 +123,7 @@ def test_single_pbx_check_run_writes_the_plan_and_nothing_to_the_pbx(demo_pbx, t
     assert dict((phoneid, action) for phoneid, (action, _cell) in rows.items()) == dict(
         (phoneid, plan[1]) for phoneid, plan in SINGLE_PBX_PLAN.items())
     assert rows['000413d000010'][1] == '`name`: `Acme reception` → `Acme front desk`'
-    assert rows['000413d000030'][1] == '`barge`: `0` → `2`'
+    assert rows['000413d000030'][1] == '`barge`: `[]` → `["can_be_barged"]`'
     assert markdown.splitlines()[0] == '## PBX 127.0.0.1: 5 phones would change'
     assert markdown.rstrip().splitlines()[-1] == ('**Totals (check mode: would be):** 1 created · 1 promoted · 3 updated · 0 deleted · '
                                                   '0 demoted · 0 failed · 4 unchanged (9 phones)')

@@ -55,7 +55,7 @@ HOSTS = [
     ('barge', {'phone_mac': mac(7), 'phone_barge': 7}, {'phone_mac': mac(7), 'phone_barge': 3},
      ['host bad-barge: phone_barge: 7 ' + BARGE_HELP]),
     ('barge-flag', {'phone_mac': mac(8), 'phone_barge': ['can_barge', 'fly']}, {'phone_mac': mac(8), 'phone_barge': ['can_barge']},
-     ['host bad-barge-flag: phone_barge: unknown flag fly; allowed flags are can_barge, can_be_barged']),
+     ['host bad-barge-flag: phone_barge: unknown flag fly; give 0, 1, 2 or 3, or a list of the flags can_barge, can_be_barged']),
     ('bool', {'phone_mac': mac(9), 'phone_can_hotdesk': 'maybe'}, {'phone_mac': mac(9), 'phone_can_hotdesk': 'yes'},
      ["host bad-bool: phone_can_hotdesk: 'maybe' is not a boolean; use true or false"]),
     ('qualify', {'phone_mac': mac(10), 'phone_qualify': 'often'}, {'phone_mac': mac(10), 'phone_qualify': ''},
