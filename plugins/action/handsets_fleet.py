@@ -18,10 +18,14 @@ __metaclass__ = type
 import os
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names, from_blocks, from_hosts, from_list
+from ansible_collections.ipcortex.pbx.plugins.module_utils._report import CHANGES, pbx_report
+from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import fleet_blocks, phone_hosts
+from ansible_collections.ipcortex.pbx.plugins.plugin_utils._report_files import now, run_id, write_report
 
 MODULE = 'ipcortex.pbx.dialplan_phones'
 CONNECTION_OPTIONS = ('url', 'api_key', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries')
@@ -116,7 +120,7 @@ class ActionModule(ActionBase):
         group_hosts = None
         if blocks:
             pbx_host = task_vars.get('inventory_hostname')
-            fleet = from_blocks(pbx_host, dict((name, self._var(task_vars, name)) for name in blocks))
+            fleet = from_blocks(pbx_host, fleet_blocks(task_vars, lambda name: self._var(task_vars, name)))
         elif 'ipcortex_phones' in task_vars and phones is not None:
             fleet = from_list(phones)
         elif task_vars.get('inventory_hostname') != 'localhost':
@@ -150,12 +154,19 @@ class ActionModule(ActionBase):
         result['warnings'] = fleet.warnings
         if problems:
             # The problems are in msg only: a list beside it would print each one twice.
-            return dict(result, failed=True, changed=False,
-                        msg='nothing was changed: %d problem%s in the declared phones: %s'
-                        % (len(problems), '' if len(problems) == 1 else 's', '; '.join(problems)))
+            return self._reported(task_vars, dict(result, failed=True, changed=False,
+                                                  msg='nothing was changed: %d problem%s in the declared phones: %s'
+                                                  % (len(problems), '' if len(problems) == 1 else 's', '; '.join(problems))),
+                                  pbx_host, self._var(task_vars, 'ipcortex_url', self._task.args.get('url')), state)
 
         args = self._module_args(task_vars, fleet, state, companies)
-        outcome = self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+        # The report needs each phone's fields before and after: the module runs in diff mode for it.
+        wants_diff = self._task.diff
+        self._task.diff = wants_diff or bool(self._var(task_vars, 'ipcortex_report_dir'))
+        try:
+            outcome = self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+        finally:
+            self._task.diff = wants_diff
         outcome = self._in_user_terms(outcome, fleet, pbx_host)
         if outcome.get('summary'):
             outcome['ansible_stats'] = {'data': {stats_key(task_vars, pbx_host, args.get('url') or os.environ.get('IPCORTEX_URL')):
@@ -163,17 +174,41 @@ class ActionModule(ActionBase):
                                         'per_host': False, 'aggregate': True}
         outcome['warnings'] = fleet.warnings + list(outcome.get('warnings') or [])
         result.update(outcome)
+        result = self._reported(task_vars, result, pbx_host, args.get('url') or os.environ.get('IPCORTEX_URL'), state)
+        if not wants_diff:
+            result.pop('diff', None)
+            for entry in result.get('results') or []:
+                entry.pop('diff', None)
+        return result
+
+    def _reported(self, task_vars, result, pbx_host, url, state):
+        """The plan report written (ipcortex_report_dir), then the run failed if anything changed (ipcortex_fail_on_changes)."""
+        pbx = stats_key(task_vars, pbx_host, url or os.environ.get('IPCORTEX_URL'))
+        report_dir = self._var(task_vars, 'ipcortex_report_dir')
+        check_mode = bool(self._task.check_mode)
+        if report_dir:
+            report = pbx_report(pbx, result, check_mode, state, generated=now(), run=run_id())
+            try:
+                result['report'], markdown = write_report(str(report_dir), report)
+            except (OSError, IOError) as exc:
+                return dict(result, failed=True, msg='%s; and the report could not be written to ipcortex_report_dir %s: %s'
+                            % (result.get('msg') or 'the run finished', report_dir, exc))
+            result['report']['lines'] = markdown.splitlines()
+        if boolean(self._var(task_vars, 'ipcortex_fail_on_changes', False), strict=False) and not result.get('failed'):
+            summary = result.get('summary') or {}
+            changed = sum(summary.get(action, 0) for action in CHANGES)
+            if changed:
+                # The role fails on it after showing the report, so that the job's output holds both.
+                result['fail_on_changes_msg'] = 'ipcortex_fail_on_changes: %d phone%s of %s %s (%s); %s' % (
+                    changed, '' if changed == 1 else 's', pbx, 'would change' if check_mode else 'changed',
+                    ', '.join('%d %s' % (summary[action], action) for action in CHANGES if summary.get(action)),
+                    'the report is ' + result['report']['markdown'] if result.get('report') else 'run with --diff to see the fields')
         return result
 
     def _from_group(self, task_vars, hosts):
         """One entry per host of the group: only its prefixed variables are templated."""
         prefix = self._var(task_vars, 'ipcortex_phone_var_prefix', 'phone_')
-        hostvars = task_vars['hostvars']
-        declared = []
-        for host in hosts:
-            host_vars = hostvars[host]
-            declared.append((host, dict((name, host_vars[name]) for name in host_vars if name.startswith(prefix))))
-        return from_hosts(declared, prefix)
+        return from_hosts(phone_hosts(task_vars['hostvars'], hosts, prefix), prefix)
 
     def _module_args(self, task_vars, fleet, state, companies):
         """The module's options: connection (module_defaults, then the ipcortex_* variables that are set) and the fleet."""

@@ -53,6 +53,8 @@ BLOCK_KEYS = ('company', 'defaults', 'phones')
 # Every option a declared phone may set (dialplan_phones' per-phone options).
 PHONE_OPTIONS = tuple(phone_argument_spec())
 IDENTITY_OPTIONS = ('mac', 'phoneid', 'port')
+# What an entry of a fleet block may set: company is the block's own.
+ENTRY_OPTIONS = tuple(option for option in PHONE_OPTIONS if option != 'company')
 # What a block's defaults may set: settings, not identity; company is the block's own.
 DEFAULT_OPTIONS = tuple(option for option in PHONE_OPTIONS if option not in IDENTITY_OPTIONS + ('company',))
 # Host vars the inventory plugin writes beside the options (read-only facts about the phone).
@@ -235,7 +237,7 @@ def from_blocks(pbx, variables, check_phone_types=False):
             unknown = sorted(str(key) for key in phone if key not in PHONE_OPTIONS or key == 'company')
             if unknown:
                 fleet.problems.append('%s: %s; an entry has the options of dialplan_phones without company (the block sets it)'
-                                      % (entry_where, _unknown_options(unknown, PHONE_OPTIONS)))
+                                      % (entry_where, _unknown_options(unknown, ENTRY_OPTIONS)))
                 continue
             entry = dict((key, value) for key, value in defaults.items() if value is not None)
             entry.update((key, value) for key, value in phone.items() if value is not None)
@@ -278,12 +280,22 @@ def _add(fleet, entry, origin, prefix, check_phone_types, from_defaults=()):
     if problem:
         fleet.problems.append(problem)
         return
-    try:
-        desired = desired_phone(entry, known_phone_types=None if check_phone_types else ANY_PHONE_TYPE, prefix=prefix)
-    except InvalidInput as exc:
-        option = exc.option[len(prefix):]
-        if option not in from_defaults:
-            fleet.problems.append(str(exc))
+    # Each bad setting is reported, not only the first: drop it and check the rest again.
+    probe = dict(entry)
+    valid = True
+    while True:
+        try:
+            desired = desired_phone(probe, known_phone_types=None if check_phone_types else ANY_PHONE_TYPE, prefix=prefix)
+            break
+        except InvalidInput as exc:
+            valid = False
+            option = exc.option[len(prefix):]
+            if option not in from_defaults:
+                fleet.problems.append(str(exc))
+            if option in IDENTITY_OPTIONS or option not in probe:
+                return
+            del probe[option]
+    if not valid:
         return
     fleet.phones.append(entry)
     fleet.origins.append(origin)

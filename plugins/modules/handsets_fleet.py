@@ -25,6 +25,8 @@ description:
     and the variable the user set. Host vars with the phone prefix that name no option are warned about.
   - With C(ipcortex_phones_state=overridden) in the single-PBX layout, it refuses to run when the phone group may hold only part of the
     declared phones (a job slice of AWX, or a count other than C(ipcortex_phones_expected_hosts)).
+  - With C(ipcortex_report_dir) set, writes the plan report of the run (see the role); the module then runs in diff mode, and the diffs are
+    only returned when diff mode was asked for.
   - Publishes the run's summary with the job's stats (as C(ansible.builtin.set_stats) does, aggregated, not per host), keyed by the PBX
     host's name, or in the single-PBX layout by the PBX's host name (and the AWX job in a sliced job).
 author:
@@ -73,4 +75,19 @@ summary:
   returned: when the module ran
   type: dict
   sample: {created: 0, promoted: 0, updated: 1, deleted: 0, demoted: 0, unchanged: 41, failed: 0, total: 42}
+report:
+  description:
+    - The plan report's files (absolute paths) and its Markdown as a list of lines (C(lines)), which the role shows.
+  returned: when C(ipcortex_report_dir) is set
+  type: dict
+  version_added: 0.2.0
+  sample: {directory: /srv/pbx/plan, json: /srv/pbx/plan/pbxs/pbx-london.json, markdown: /srv/pbx/plan/pbxs/pbx-london.md,
+           index_json: /srv/pbx/plan/index.json, index_markdown: /srv/pbx/plan/index.md, lines: ['## PBX pbx-london: no change']}
+fail_on_changes_msg:
+  description:
+    - With C(ipcortex_fail_on_changes), when a phone changed or would change - the message the role fails with after showing the report.
+  returned: when C(ipcortex_fail_on_changes) is true and a phone changed or would change
+  type: str
+  version_added: 0.2.0
+  sample: 'ipcortex_fail_on_changes: 1 phone of pbx-london would change (1 updated); the report is /srv/pbx/plan/pbxs/pbx-london.md'
 '''

@@ -122,7 +122,7 @@ ARRANGE = {
              seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY, before=_converge_examples, args=['--check', '--diff']),
         dict(case='drifted', why='a phone renamed at the console after the converge: the check fails, naming the drift',
              seed=DEMO_SEED, inventory=EXAMPLES_INVENTORY, before=_converge_examples, pbx_before=_drift_behind_ansible,
-             args=['--check', '--diff'], fails_with='Drift: '),
+             args=['--check', '--diff'], fails_with='ipcortex_fail_on_changes: 1 phone of 127.0.0.1 would change (1 updated)'),
     ],
     'plugins/modules/handsets_fleet.py: Converge the PBXs of the estate': [dict(
         why='runs over the PBX hosts of an estate: examples/estate on three emulators', inventory='estate')],
