@@ -60,14 +60,13 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.six import string_types
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._estate_export import PUBLIC_CONNECTION_VARS, ExportError, inventory_file
 
 
 def _plain(value):
     # Ansible hands over its own str subclasses; the YAML text wants plain values.
-    if isinstance(value, string_types):
+    if isinstance(value, str):
         return to_native(value)
     return value
 
