@@ -20,11 +20,10 @@ import re
 from urllib.parse import urlsplit
 
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names, from_blocks, from_hosts, from_list
 from ansible_collections.ipcortex.pbx.plugins.module_utils._report import CHANGES, pbx_report
-from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import fleet_blocks, phone_hosts
+from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import DeclaredPhonesAction, fleet_blocks, phone_hosts
 from ansible_collections.ipcortex.pbx.plugins.plugin_utils._report_files import now, run_id, write_report
 
 MODULE = 'ipcortex.pbx.dialplan_phones'
@@ -90,18 +89,8 @@ def in_user_terms(text, fleet):
     return text
 
 
-class ActionModule(ActionBase):
+class ActionModule(DeclaredPhonesAction):
     """See plugins/modules/handsets_fleet.py."""
-
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _supports_async = False
-
-    def _var(self, task_vars, name, default=None):
-        if name not in task_vars:
-            return default
-        value = self._templar.template(task_vars[name])
-        return default if value is None else value
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}

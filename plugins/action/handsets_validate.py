@@ -13,10 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import from_blocks, from_hosts, from_list
-from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import fleet_blocks, phone_hosts
+from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import DeclaredPhonesAction, fleet_blocks, phone_hosts
 
 # Accepted (and ignored) so that module_defaults for the group dialplan may apply to this task too.
 CONNECTION_OPTIONS = ('url', 'api_key', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries')
@@ -54,18 +52,8 @@ def validate_inventory(groups, hostvars, group='phones', prefix='phone_', phones
     return problems, count, layouts
 
 
-class ActionModule(ActionBase):
+class ActionModule(DeclaredPhonesAction):
     """See plugins/modules/handsets_validate.py."""
-
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _supports_async = False
-
-    def _var(self, task_vars, name, default=None):
-        if name not in task_vars:
-            return default
-        value = self._templar.template(task_vars[name])
-        return default if value is None else value
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}

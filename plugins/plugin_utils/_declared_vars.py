@@ -16,6 +16,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.plugins.action import ActionBase
+
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names
 
 
@@ -32,3 +34,18 @@ def fleet_blocks(variables, value=None):
     """``{block name: block}`` of a host's fleet blocks; ``value(name)`` reads one (default: ``variables[name]``)."""
     value = value or variables.__getitem__
     return dict((name, value(name)) for name in fleet_block_names(variables))
+
+
+class DeclaredPhonesAction(ActionBase):
+    """Base of the controller-side tasks that read the declared phones (no module is transferred)."""
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = False
+
+    def _var(self, task_vars, name, default=None):
+        """A variable of the task, templated; ``default`` when it is not set or is null."""
+        if name not in task_vars:
+            return default
+        value = self._templar.template(task_vars[name])
+        return default if value is None else value

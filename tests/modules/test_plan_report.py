@@ -13,16 +13,15 @@ __metaclass__ = type
 import json
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from ipcortex_emulator.testing import EmulatorProcess  # pylint: disable=import-error
 from pbx_helpers import REPO, SYSADMIN_KEY, ansible_env, api  # pylint: disable=import-error
+from test_estates import PBXS, emulators, estate  # noqa: F401 pylint: disable=unused-import,import-error
 
 WRITE_VERBS = ('create', 'update', 'delete', 'assign', 'promote', 'demote')
-PBXS = ('london', 'newyork', 'paris')
 SEEDS = os.path.join(REPO, 'tests', 'emulator', 'seeds')
 
 
@@ -182,37 +181,6 @@ def test_a_run_that_fails_before_any_change_reports_why(tmp_path):
 
 # --- estate layout: examples/estate against three drifted PBXs -----------------------------
 
-@pytest.fixture(scope='module')
-def emulators():
-    started = {}
-    try:
-        for pbx in PBXS:
-            started[pbx] = EmulatorProcess(seed=os.path.join(SEEDS, 'estate-%s.yml' % pbx)).start()
-        yield started
-    finally:
-        for process in started.values():
-            process.stop()
-
-
-@pytest.fixture
-def estate(emulators, tmp_path):
-    for process in emulators.values():
-        process.control.reset()
-    copy = tmp_path / 'estate'
-    shutil.copytree(os.path.join(REPO, 'examples', 'estate'), str(copy))
-    for pbx, process in emulators.items():
-        connection = copy / 'inventory' / 'host_vars' / ('pbx-' + pbx) / 'connection.yml'
-        connection.write_text(re.sub(r'(?m)^ipcortex_url: .*$', 'ipcortex_url: ' + process.url, connection.read_text()))
-
-    def run(*args):
-        for process in emulators.values():
-            process.control.clear_log()
-        command = ['ansible-playbook', '-i', str(copy / 'inventory'), str(copy / 'site.yml'),
-                   '--vault-id', 'demo@%s' % (copy / 'demo-vault-password')] + list(args)
-        return subprocess.run(command, env=ansible_env(tmp_path), capture_output=True, text=True, timeout=300, check=False)
-    return run
-
-
 LONDON_PLAN = {
     '000413e100010': ('acme', 'updated', {'name': ('Reception desk', 'Acme London reception')}),
     '000413e100020': ('acme', 'promoted', {'name': (None, 'Acme London sales 1'), 'company': (None, 'acme'), 'zone': (None, 'Europe/London'),
@@ -224,7 +192,7 @@ LONDON_PLAN = {
 
 def test_estate_check_run_writes_one_report_per_pbx_and_an_index(estate, emulators, tmp_path):
     report_dir = tmp_path / 'plan'
-    run = estate('--check', '-e', 'ipcortex_report_dir=%s' % report_dir)
+    run = estate.run('--check', '-e', 'ipcortex_report_dir=%s' % report_dir)
     assert run.returncode == 0, run.stdout + run.stderr
     assert all(writes(process) == [] for process in emulators.values())
     assert sorted(os.listdir(str(report_dir / 'pbxs'))) == sorted('pbx-%s.%s' % (pbx, ext) for pbx in PBXS for ext in ('json', 'md'))
@@ -252,16 +220,16 @@ def test_estate_check_run_writes_one_report_per_pbx_and_an_index(estate, emulato
 
 def test_estate_fail_on_changes_fails_each_drifted_pbx_and_passes_when_converged(estate, emulators, tmp_path):
     report_dir = tmp_path / 'plan'
-    run = estate('--check', '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
+    run = estate.run('--check', '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
     assert run.returncode == 2
     failed = re.findall(r'ipcortex_fail_on_changes: \d+ phones? of (pbx-\w+) would change', run.stdout)
     index = load_checked(report_dir / 'index.json', 'index')
     assert sorted(set(failed)) == sorted(entry['pbx'] for entry in index['pbxs'] if entry['changed']) and 'pbx-london' in failed
     assert all(writes(process) == [] for process in emulators.values())
 
-    run = estate()
+    run = estate.run()
     assert run.returncode == 0, run.stdout + run.stderr
-    run = estate('--check', '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
+    run = estate.run('--check', '-e', 'ipcortex_fail_on_changes=true', '-e', 'ipcortex_report_dir=%s' % report_dir)
     assert run.returncode == 0, run.stdout + run.stderr
     index = load_checked(report_dir / 'index.json', 'index')
     assert index['changed'] == 0 and len(index['pbxs']) == 3
