@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import CONNECTION_OPTIONS
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names, from_blocks, from_hosts, from_list
 from ansible_collections.ipcortex.pbx.plugins.module_utils._report import CHANGES, pbx_report
 from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import DeclaredPhonesAction, fleet_blocks, phone_hosts
 from ansible_collections.ipcortex.pbx.plugins.plugin_utils._report_files import now, run_id, write_report
 
 MODULE = 'ipcortex.pbx.dialplan_phones'
-CONNECTION_OPTIONS = ('url', 'api_key', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries')
 # The module's options as the role's variables name them.
 ROLE_VARIABLES = (
     ('companies', 'ipcortex_phones_companies'),
@@ -97,10 +97,10 @@ class ActionModule(DeclaredPhonesAction):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
 
-        unknown = sorted(set(self._task.args) - set(CONNECTION_OPTIONS))
-        if unknown:
-            return dict(result, failed=True, msg='unsupported option %s; this task takes only the connection options (%s) and reads '
-                        'the role\'s ipcortex_* variables' % (', '.join(unknown), ', '.join(CONNECTION_OPTIONS)))
+        refused = self._unsupported_options(result, 'this task takes only the connection options (%s) and reads the role\'s '
+                                            'ipcortex_* variables' % ', '.join(CONNECTION_OPTIONS))
+        if refused:
+            return refused
 
         pbx_host = None
         blocks = fleet_block_names(task_vars)

@@ -16,9 +16,6 @@ __metaclass__ = type
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import from_blocks, from_hosts, from_list
 from ansible_collections.ipcortex.pbx.plugins.plugin_utils._declared_vars import DeclaredPhonesAction, fleet_blocks, phone_hosts
 
-# Accepted (and ignored) so that module_defaults for the group dialplan may apply to this task too.
-CONNECTION_OPTIONS = ('url', 'api_key', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries')
-
 
 def validate_inventory(groups, hostvars, group='phones', prefix='phone_', phones=None):
     """Every problem of the declared phones, and how many phones are declared: (problems, count, layouts).
@@ -60,10 +57,10 @@ class ActionModule(DeclaredPhonesAction):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
 
-        unknown = sorted(set(self._task.args) - set(CONNECTION_OPTIONS))
-        if unknown:
-            return dict(result, failed=True, msg='unsupported option %s; this task takes no option and reads the inventory and the '
-                        'role\'s ipcortex_phone_group, ipcortex_phone_var_prefix and ipcortex_phones' % ', '.join(unknown))
+        refused = self._unsupported_options(result, 'this task takes no option and reads the inventory and the role\'s '
+                                            'ipcortex_phone_group, ipcortex_phone_var_prefix and ipcortex_phones')
+        if refused:
+            return refused
         group = self._var(task_vars, 'ipcortex_phone_group', 'phones')
         prefix = self._var(task_vars, 'ipcortex_phone_var_prefix', 'phone_')
         phones = self._var(task_vars, 'ipcortex_phones') if 'ipcortex_phones' in task_vars else None

@@ -18,6 +18,7 @@ __metaclass__ = type
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import CONNECTION_OPTIONS
 from ansible_collections.ipcortex.pbx.plugins.module_utils._declared import fleet_block_names
 
 
@@ -49,3 +50,13 @@ class DeclaredPhonesAction(ActionBase):
             return default
         value = self._templar.template(task_vars[name])
         return default if value is None else value
+
+    def _unsupported_options(self, result, takes):
+        """A failed result when the task was given an option besides the connection options, else None.
+
+        The connection options are accepted so that module_defaults for the group dialplan apply.
+        """
+        unknown = sorted(set(self._task.args) - set(CONNECTION_OPTIONS))
+        if not unknown:
+            return None
+        return dict(result, failed=True, msg='unsupported option %s; %s' % (', '.join(unknown), takes))

@@ -57,3 +57,14 @@ def warnings_of(result):
             warning = (warning.get('event') or {}).get('msg', warning.get('msg'))
         texts.append(warning)
     return texts
+
+
+def plain(value):
+    """ansible-inventory marks strings from the PBX as unsafe ({"__ansible_unsafe": ...}); compare the values."""
+    if isinstance(value, dict):
+        if set(value) == {'__ansible_unsafe'}:
+            return value['__ansible_unsafe']
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value

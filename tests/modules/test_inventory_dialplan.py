@@ -17,7 +17,7 @@ import yaml
 
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone_info
 
-from pbx_helpers import SYSADMIN_KEY, ansible_env, verbs  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, ansible_env, plain, verbs  # pylint: disable=import-error
 
 ATA = '000e08aa0003'
 ACME = ['000413aa00010', '000413aa00020', '000e08aa00030', '000e08aa00031']
@@ -41,17 +41,6 @@ EXPECTED_ATA_PORT_1 = {
 }
 del EXPECTED_ATA_PORT_1['phoneid']
 EXPECTED_ATA_PORT_1['phone_phoneid'] = ATA + '1'
-
-
-def plain(value):
-    """ansible-inventory marks strings from the PBX as unsafe ({"__ansible_unsafe": ...}); compare the values."""
-    if isinstance(value, dict):
-        if set(value) == {'__ansible_unsafe'}:
-            return value['__ansible_unsafe']
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 class Inventory(object):

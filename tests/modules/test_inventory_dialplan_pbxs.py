@@ -17,7 +17,7 @@ import yaml
 
 from ipcortex_emulator.testing import EmulatorProcess  # pylint: disable=import-error
 
-from pbx_helpers import SYSADMIN_KEY, ansible_env, api  # pylint: disable=import-error
+from pbx_helpers import SYSADMIN_KEY, ansible_env, api, plain  # pylint: disable=import-error
 
 # The default seed's phones: both PBXs hold the same phoneids, which would collide without pbx.
 ACME = ['000413aa00010', '000413aa00020', '000e08aa00030', '000e08aa00031']
@@ -38,17 +38,6 @@ def two_pbxs(pbx, paris):
     for emulator in (pbx, paris):
         emulator.control.clear_log()
     return {'london': pbx, 'paris': paris}
-
-
-def plain(value):
-    """ansible-inventory marks strings from the PBX as unsafe ({"__ansible_unsafe": ...}); compare the values."""
-    if isinstance(value, dict):
-        if set(value) == {'__ansible_unsafe'}:
-            return value['__ansible_unsafe']
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def write_configs(folder, pbxs, **options):
