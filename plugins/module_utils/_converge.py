@@ -143,8 +143,9 @@ def desired_from_params(client, params, prefix='', catalog=None):
     return desired_phone(params, known_phone_types=catalog.names or PHONE_TYPES, prefix=prefix)
 
 
-def read_rows(client, mac, port=None):
-    return sorted((normalize_row(row) for row in client.read_phone(mac, needed_port=port)), key=lambda row: row['port'])
+def read_rows(client, mac, port=None, listed_ports=None):
+    """The device's rows; ``listed_ports``, its ports a listing showed, spare a Company-Admin another listing."""
+    return sorted((normalize_row(row) for row in client.read_phone(mac, ports=listed_ports, needed_port=port)), key=lambda row: row['port'])
 
 
 def waiting_list(client):

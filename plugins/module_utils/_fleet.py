@@ -289,7 +289,7 @@ class Fleet(object):
         narrowed the listing: the PBX may hold it in another company.
         """
         if mac in self.active or self.companies:
-            rows = read_rows(client, mac, port)
+            rows = read_rows(client, mac, port, [row['port'] for row in self.active.get(mac, [])])
         else:
             rows = []
         return rows, ([] if rows else self.waiting.get(mac, []))

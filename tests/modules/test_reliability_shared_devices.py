@@ -68,6 +68,8 @@ def test_a_company_admin_converges_its_port_in_a_fleet(pbx, call_module, shared)
     phones = [{'mac': shared, 'port': 0, 'name': 'Own line'}, {'mac': DESK, 'name': 'Reception'}]
     result = call_module(dialplan_phones, api_key=ACME_ADMIN, phones=phones)
     assert result['summary']['updated'] == 1 and result['summary']['unchanged'] == 1 and not result.get('failed'), result.get('msg')
+    # The fleet's own listing names the admin's ports of the shared device: no second listing.
+    assert verbs(pbx).count('active') == 1
 
 
 def test_info_by_mac_returns_the_admins_ports(pbx, call_module, shared):

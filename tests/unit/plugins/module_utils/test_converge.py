@@ -35,7 +35,7 @@ class MemoryPbx(object):
         self.fail_once = fail_once
         self.calls = []
 
-    def read_phone(self, mac, needed_port=None):
+    def read_phone(self, mac, ports=None, needed_port=None):
         self.calls.append('read')
         return [dict(row) for row in self.rows if row['mac'] == mac]
 
