@@ -56,6 +56,11 @@ html_title = title
 import re as _re
 
 _REFERENCE = 'Reference'
+# Modules only so that module_defaults for the action group reach them: the tasks of the handsets role
+# and of the playbook ipcortex.pbx.validate. The index lists them under the role, not among the modules to call.
+_ROLE_TASKS = ('handsets_fleet', 'handsets_validate')
+_ROLE_TASKS_NOTE = ('The tasks of the role and of the playbook ``ipcortex.pbx.validate``. They are modules so that ``module_defaults`` '
+                    'for ``group/ipcortex.pbx.dialplan`` reach the role; use the role and the playbook rather than these tasks.')
 
 
 def _rewrite_index(app, docname, source):
@@ -66,6 +71,16 @@ def _rewrite_index(app, docname, source):
     if not heading.search(text):
         raise RuntimeError('docs/build.sh: the collection title of the index was not found')
     text = heading.sub('ipcortex.pbx\n============\n', text, count=1)
+    role_tasks = []
+
+    def take_role_task(match):
+        role_tasks.append('  ' + match.group(0))
+        return ''
+    text = _re.sub(r'^\* :ansplugin:`(?:%s) module <[^>]+>` -- .*\n' % '|'.join(_ROLE_TASKS), take_role_task, text, flags=_re.M)
+    role = _re.compile(r'^\* :ansplugin:`handsets role <ipcortex\.pbx\.handsets#role>` -- .*\n', _re.M)
+    if len(role_tasks) != len(_ROLE_TASKS) or not role.search(text):
+        raise RuntimeError('docs/build.sh: the handsets role or its tasks were not found in the index')
+    text = role.sub(lambda match: '%s\n  %s\n\n%s' % (match.group(0), _ROLE_TASKS_NOTE, ''.join(role_tasks)), text, count=1)
     plugin_pages = []
 
     def take_hidden(match):
@@ -74,6 +89,9 @@ def _rewrite_index(app, docname, source):
     text = _re.sub(r'^\.\. toctree::\n    :maxdepth: 1\n    :hidden:\n\n((?:    \S+\n)+)', take_hidden, text, flags=_re.M)
     if not plugin_pages:
         raise RuntimeError('docs/build.sh: the plugin pages of the index were not found')
+    # In the sidebar too, the role's tasks come after the role.
+    task_pages = ['%s_module' % task for task in _ROLE_TASKS]
+    plugin_pages = [page for page in plugin_pages if page not in task_pages] + task_pages
 
     def caption(match):
         title = match.group(1)

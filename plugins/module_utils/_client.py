@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import os
 import random
 import re
@@ -234,6 +235,41 @@ def parse_retry_after(value):
         return None
 
 
+class UnverifiedRequestsQuiet(object):
+    """Silences urllib3's InsecureRequestWarning while a request to an unverified PBX is in flight.
+
+    Warning filters are process-wide (the inventory plugin runs in the controller's process) and
+    ``warnings.catch_warnings`` is not thread-safe (a fleet run's threads would restore each other's
+    filters), so the first request in flight adds one filter and the last one to end removes it,
+    leaving every other filter as it was.
+    """
+
+    _lock = threading.Lock()
+    _in_flight = 0
+    _added = None
+
+    def __enter__(self):
+        cls = type(self)
+        with cls._lock:
+            if cls._in_flight == 0:
+                category = requests.packages.urllib3.exceptions.InsecureRequestWarning
+                # A filter the same as ours that was there before is left alone, where it is.
+                if not any(entry[0] == 'ignore' and entry[1] is None and entry[2] is category and entry[3] is None for entry in warnings.filters):
+                    warnings.filterwarnings('ignore', category=category)
+                    cls._added = warnings.filters[0]
+            cls._in_flight += 1
+        return self
+
+    def __exit__(self, *exc_info):
+        cls = type(self)
+        with cls._lock:
+            cls._in_flight -= 1
+            if cls._in_flight == 0 and cls._added is not None:
+                if cls._added in warnings.filters:
+                    warnings.filters.remove(cls._added)
+                cls._added = None
+
+
 class PbxClient(object):
     """One keep-alive session to the PBX's REST API.
 
@@ -263,15 +299,17 @@ class PbxClient(object):
         # Threads of a fleet run share the session: one login at a time, counters under a lock.
         self._lock = threading.Lock()
         self._login_lock = threading.Lock()
+        # requests rather than Ansible's open_url: open_url opens a new connection (and TLS handshake)
+        # per request, while a fleet run sends thousands of calls over a pool of keep-alive
+        # connections shared by its threads.
         self.session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1))
         self.session.mount('http://', adapter)
         self.session.mount('https://', adapter)
         # Passed with every request: a session-wide verify loses to REQUESTS_CA_BUNDLE in requests.
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
-        if not validate_certs:
-            # The modules warn once in their own words instead of once per request.
-            warnings.filterwarnings('ignore', category=requests.packages.urllib3.exceptions.InsecureRequestWarning)
+        # The modules warn once in their own words instead of urllib3 once per request.
+        self._quiet = UnverifiedRequestsQuiet if self.verify is False else contextlib.nullcontext
         self.session.headers.update({'Accept': 'application/json'})
         self.proxy = environment_proxy(self.base_url)
 
@@ -397,8 +435,9 @@ class PbxClient(object):
         if self._logged_in:
             self._logged_in = False
             try:
-                self.session.post(self._url('auth/logout'), json={'auth': {'type': 'auth'}}, timeout=self.timeout, verify=self.verify,
-                                  allow_redirects=False)
+                with self._quiet():
+                    self.session.post(self._url('auth/logout'), json={'auth': {'type': 'auth'}}, timeout=self.timeout, verify=self.verify,
+                                      allow_redirects=False)
                 self.requests_sent += 1
             except requests.RequestException:
                 pass
@@ -454,7 +493,8 @@ class PbxClient(object):
         if is_write:
             unknown = '; whether the PBX acted on %s is unknown' % path
         try:
-            return self.session.post(self._url(path), json=body, timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            with self._quiet():
+                return self.session.post(self._url(path), json=body, timeout=self.timeout, verify=self.verify, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
             reason = _root_cause(exc)
             if 'CERTIFICATE_VERIFY_FAILED' in reason:

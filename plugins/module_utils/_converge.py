@@ -124,11 +124,6 @@ def port_counts_for(entries, rows, waiting, catalog):
     return catalog.port_counts
 
 
-def live_phone_types(client):
-    """The server's readtypes as a set of type names, or None when it cannot tell us."""
-    return TypeCatalog(client).names
-
-
 def desired_from_params(client, params, prefix='', catalog=None):
     """Validate the options; a phone type outside the vendor's list is checked against readtypes.
 

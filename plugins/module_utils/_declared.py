@@ -7,7 +7,7 @@
 
 Private to this collection: no stability promise for anything in this file.
 
-Two layouts declare phones (see the handsets role):
+Phones are declared in one of three ways (see the handsets role):
 
 - the **single-PBX layout**: one inventory host per port row, its settings in host vars named
   prefix + option (``phone_mac``, ``phone_name``, ...). ``from_hosts(hosts, prefix)`` takes
@@ -17,7 +17,7 @@ Two layouts declare phones (see the handsets role):
   (``company``, ``defaults``, ``phones``). ``from_blocks(pbx, variables)`` takes the PBX host's name
   and its variables (only the ``ipcortex_fleet_*`` ones are read).
 
-Both return a ``DeclaredFleet``:
+Each returns a ``DeclaredFleet``:
 
 - ``phones``: the ``dialplan_phones`` entries, in order (defaults merged, the block's company set,
   a ``phoneid`` that agrees with ``mac`` dropped);

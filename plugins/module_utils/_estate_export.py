@@ -28,7 +28,6 @@ DEFAULTABLE = tuple(key for key in SETTINGS if key != 'company')
 # Connection host vars of a PBX host that are not secret, in the order they are written.
 PUBLIC_CONNECTION_VARS = ('ipcortex_url', 'ipcortex_username', 'ipcortex_validate_certs', 'ipcortex_ca_path',
                           'ipcortex_timeout', 'ipcortex_retries')
-SECRET_CONNECTION_VARS = ('ipcortex_api_key', 'ipcortex_password')
 _PLAIN_NAME = re.compile(r'^[A-Za-z0-9_]+$')
 
 

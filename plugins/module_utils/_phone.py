@@ -20,6 +20,7 @@ __metaclass__ = type
 import difflib
 import re
 
+from ansible.module_utils.common.validation import check_type_str
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 # The vendor's list (API 6.5). A type missing here may still be valid on a newer PBX: callers
@@ -105,35 +106,42 @@ _MAC_FORMS = (
 )
 _PHONEID = re.compile(r'^([0-9a-f]{12})([0-9]+)$')
 MAC_FORMS_HELP = 'e.g. 00:04:13:aa:bb:01, 00-04-13-AA-BB-01, 0004.13aa.bb01 or 000413aabb01'
+# The options of one phone that take one text value.
+TEXT_OPTIONS = ('mac', 'phoneid') + tuple(key for key in SETTINGS if key in TEXT_FIELDS + NULLABLE_FIELDS)
 
 
 def phone_argument_spec():
-    """Identity and settings of one phone, as every module that converges phones takes them."""
+    """Identity and settings of one phone, as every module that converges phones takes them.
+
+    The options that take one text value (TEXT_OPTIONS) are ``raw``: Ansible would turn a list or
+    mapping given to a ``str`` option into its text, and ``shape_problems`` could no longer refuse it
+    naming the option. ``single_values`` then makes them text as ``str`` would have.
+    """
     return dict(
-        mac=dict(type='str'),
-        phoneid=dict(type='str'),
+        mac=dict(type='raw'),
+        phoneid=dict(type='raw'),
         port=dict(type='int'),
         reassign=dict(type='bool', default=False),
-        name=dict(type='str'),
-        company=dict(type='str'),
-        phone_type=dict(type='str'),
-        # Checked by check_zone: Ansible's own choices message would start its list with the empty choice.
-        zone=dict(type='str'),
+        name=dict(type='raw'),
+        company=dict(type='raw'),
+        phone_type=dict(type='raw'),
+        # No choices: check_zone's message lists ZONES the way the docs do, and "" clears the zone.
+        zone=dict(type='raw'),
         can_hotdesk=dict(type='bool'),
         can_forward=dict(type='bool'),
         qualify=dict(type='raw'),
-        call_group=dict(type='str'),
-        access=dict(type='str'),
+        call_group=dict(type='raw'),
+        access=dict(type='raw'),
         nat_mode=dict(type='bool'),
-        nat_ipaddr=dict(type='str'),
-        ntp=dict(type='str'),
-        codec_list=dict(type='str'),
+        nat_ipaddr=dict(type='raw'),
+        ntp=dict(type='raw'),
+        codec_list=dict(type='raw'),
         barge=dict(type='raw'),
-        ip_addr=dict(type='str'),
-        ip_dns1=dict(type='str'),
-        ip_dns2=dict(type='str'),
-        ip_gateway=dict(type='str'),
-        ip_domain=dict(type='str'),
+        ip_addr=dict(type='raw'),
+        ip_dns1=dict(type='raw'),
+        ip_dns2=dict(type='raw'),
+        ip_gateway=dict(type='raw'),
+        ip_domain=dict(type='raw'),
     )
 
 
@@ -233,9 +241,9 @@ SCALAR_OPTIONS = ('mac', 'phoneid', 'port', 'reassign', 'qualify') + tuple(key f
 def shape_problems(raw, prefix=''):
     """Options of one phone given as a list or mapping where only a single value is allowed.
 
-    Ansible turns a list or mapping given to a ``str`` option into its text; ``raw`` are the
-    parameters as the user gave them, before that conversion. ``barge`` alone takes a list (of
-    flag names).
+    ``raw`` are the options as the user gave them: Ansible's ``str`` type would have turned a list
+    or mapping into its text (phone_argument_spec declares them ``raw``). ``barge`` alone takes a
+    list (of flag names).
     """
     problems = []
     if not isinstance(raw, dict):
@@ -248,6 +256,13 @@ def shape_problems(raw, prefix=''):
     if isinstance(barge, dict) or (isinstance(barge, (list, tuple)) and not all(isinstance(flag, str) for flag in barge)):
         problems.append('%sbarge: %s is not allowed; give 0, 1, 2 or 3, or a list of the flags %s' % (prefix, _shape(barge), ', '.join(sorted(BARGE_FLAGS))))
     return problems
+
+
+def single_values(params):
+    """``params`` (free of shape_problems) with the text options given as numbers or booleans as text, as Ansible's ``str`` type makes them."""
+    text = dict(params)
+    text.update((key, check_type_str(value)) for key, value in params.items() if key in TEXT_OPTIONS and value is not None)
+    return text
 
 
 def normalize_setting(key, value, option=None):

@@ -20,6 +20,8 @@ description:
   - A phone that is not active but waits to be provisioned (auto-provisioned handsets) is promoted into O(company) rather than created.
   - After writing, the module reads the phone back and fails if the PBX does not hold what was written.
   - Values of the wrong shape (a list or mapping for an option that takes one value) fail the task before any request, naming the option.
+    The options that take one text value are of type C(raw) so that the module sees such a value as given (a C(str) option would receive
+    its text); a number or boolean given to them is used as its text.
   - When the task fails after a write was applied, it reports C(changed=true).
 author:
   - IPCortex (@ipcortex)
@@ -41,12 +43,12 @@ options:
       - MAC address of the device, in any common notation (V(00:04:13:aa:bb:01), V(00-04-13-AA-BB-01), V(0004.13aa.bb01) or V(000413aabb01)).
       - Normalised to 12 lower-case hex digits.
       - Exactly one of O(mac) or O(phoneid) is required.
-    type: str
+    type: raw
   phoneid:
     description:
       - The phone's id, the 12 hex digits of the MAC followed by the port number, for example V(000413aabb010).
       - Used only when O(mac) is not given; it also selects the port.
-    type: str
+    type: raw
   port:
     description:
       - The port row whose settings are managed. Most phones have one port, V(0); ATAs and DECT bases have one row per port.
@@ -72,26 +74,26 @@ options:
     default: false
   name:
     description: Name of the port row (API field C(name)).
-    type: str
+    type: raw
   company:
     description:
       - Company the port row belongs to (API field C(company)). Required to create or promote a phone.
       - On an existing phone it is changed only with O(reassign=true).
-    type: str
+    type: raw
   phone_type:
     description:
       - Model of the device (API field C(phone_type)), for example V(snom320), V(yealinkT46) or V(spa112). Required to create a phone.
       - Checked against the vendor's list; a type missing there is checked against the PBX's own list (C(readtypes)) before failing.
       - Changing it may change the number of port rows; the PBX gives new rows default settings and the module warns about it (check
         mode predicts the warning when C(readtypes) states the port counts).
-    type: str
+    type: raw
   zone:
     description:
       - Time zone of the phone (API field C(zone)), or V("") for none.
       - One of the time zones the PBX knows, V(Atlantic/Cape_Verde), V(Atlantic/Bermuda), V(Europe/London), V(Europe/Paris),
         V(Europe/Helsinki), V(Africa/Nairobi), V(Europe/Nicosia), V(Asia/Hong_Kong), V(US/Alaska), V(US/Pacific), V(US/Mountain),
         V(US/Central) or V(US/Eastern).
-    type: str
+    type: raw
   can_hotdesk:
     description: Whether users may hot-desk on this phone (API field C(can_hotdesk)).
     type: bool
@@ -105,22 +107,22 @@ options:
   call_group:
     description:
       - Call group ID (API field C(call_group)). V("") clears it (sent as null).
-    type: str
+    type: raw
   access:
     description: Access level (API field C(access)). The PBX's value set is not documented by the vendor; the value is passed as given.
-    type: str
+    type: raw
   nat_mode:
     description: Whether the phone is behind NAT (API field C(nat_mode)).
     type: bool
   nat_ipaddr:
     description: NAT IP address type (API field C(nat_ipaddr)), passed as given.
-    type: str
+    type: raw
   ntp:
     description: NTP server type (API field C(ntp)), passed as given.
-    type: str
+    type: raw
   codec_list:
     description: Preferred codecs (API field C(codec_list)), passed as given.
-    type: str
+    type: raw
   barge:
     description:
       - Barge mode (API field C(barge)), a bitfield. V(1) the phone can barge into calls, V(2) it can be barged into, V(3) both, V(0) neither.
@@ -130,19 +132,19 @@ options:
     description:
       - Fixed IP address and mask, for example V(192.0.2.10/24) (API field C(ip_addr)). V("") clears it, for DHCP.
       - When any C(ip_*) setting changes, the module sends all five, taking those you did not give from the PBX.
-    type: str
+    type: raw
   ip_dns1:
     description: Fixed first DNS server (API field C(ip_dns1)). V("") clears it.
-    type: str
+    type: raw
   ip_dns2:
     description: Fixed second DNS server (API field C(ip_dns2)). V("") clears it.
-    type: str
+    type: raw
   ip_gateway:
     description: Fixed gateway (API field C(ip_gateway)). V("") clears it.
-    type: str
+    type: raw
   ip_domain:
     description: Fixed DNS search domain (API field C(ip_domain)). V("") clears it.
-    type: str
+    type: raw
 notes:
   - Creating, deleting and reassigning phones needs a System-Admin; a Company-Admin may read and update the phones of the companies it administers.
   - A run that changes nothing costs one HTTP request with an API key; a change of settings costs a read, one update and the read that verifies it.
@@ -277,11 +279,11 @@ diff:
     after: {state: present, name: Front desk}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, _load_params
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, TypeCatalog, converge, desired_from_params
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec, shape_problems
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, NotPlannable, phone_argument_spec, shape_problems, single_values
 
 
 def argument_spec():
@@ -298,10 +300,10 @@ def main():
         required_one_of=[('mac', 'phoneid')],
         supports_check_mode=True,
     )
-    # Ansible turns a list or mapping given to a str option into its text: look at them as given.
-    problems = shape_problems(_load_params())
+    problems = shape_problems(module.params)
     if problems:
         module.fail_json(msg='; '.join(problems))
+    module.params.update(single_values(module.params))
     with client_for_module(module) as client:
         try:
             catalog = TypeCatalog(client)

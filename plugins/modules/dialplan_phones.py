@@ -21,6 +21,9 @@ description:
     C(changed=true) whenever a write was applied, even when it then fails.
   - The entries of one device are planned together, against the rows the entries before them leave, before anything is sent to it;
     entries that change O(phones[].phone_type) go first. Check mode reports that plan.
+  - Values of the wrong shape (a list or mapping for an option that takes one value, in an entry or in O(companies), O(empty_companies)
+    or O(protected)) fail the task before any write, naming the entry and option. The options that take one text value are of type
+    C(raw) for that reason; a number or boolean given to them is used as its text.
   - A loop of M(ipcortex.pbx.dialplan_phone) costs about 0.3 seconds of Ansible overhead per phone before any request; this module pays it once.
 author:
   - IPCortex (@ipcortex)
@@ -52,10 +55,10 @@ options:
     suboptions:
       mac:
         description: MAC address of the device, in any common notation. One of O(phones[].mac) or O(phones[].phoneid) is required.
-        type: str
+        type: raw
       phoneid:
         description: The phone's id, the MAC's 12 hex digits followed by the port number; used when O(phones[].mac) is not given.
-        type: str
+        type: raw
       port:
         description: The port row whose settings are managed. Defaults to V(0), or to the port in O(phones[].phoneid).
         type: int
@@ -65,20 +68,20 @@ options:
         default: false
       name:
         description: Name of the port row.
-        type: str
+        type: raw
       company:
         description: Company of the port row. Required to create or promote a phone; changed only with O(phones[].reassign=true).
-        type: str
+        type: raw
       phone_type:
         description: Model of the device. Required to create a phone.
-        type: str
+        type: raw
       zone:
         description:
           - Time zone, or V("") for none.
           - One of the time zones the PBX knows, V(Atlantic/Cape_Verde), V(Atlantic/Bermuda), V(Europe/London), V(Europe/Paris),
             V(Europe/Helsinki), V(Africa/Nairobi), V(Europe/Nicosia), V(Asia/Hong_Kong), V(US/Alaska), V(US/Pacific), V(US/Mountain),
             V(US/Central) or V(US/Eastern).
-        type: str
+        type: raw
       can_hotdesk:
         description: Whether users may hot-desk on this phone.
         type: bool
@@ -90,22 +93,22 @@ options:
         type: raw
       call_group:
         description: Call group ID; V("") clears it.
-        type: str
+        type: raw
       access:
         description: Access level, passed as given.
-        type: str
+        type: raw
       nat_mode:
         description: Whether the phone is behind NAT.
         type: bool
       nat_ipaddr:
         description: NAT IP address type, passed as given.
-        type: str
+        type: raw
       ntp:
         description: NTP server type, passed as given.
-        type: str
+        type: raw
       codec_list:
         description: Preferred codecs, passed as given.
-        type: str
+        type: raw
       barge:
         description:
           - Barge mode, V(0) to V(3), or a list of the flags V(can_barge) and V(can_be_barged).
@@ -113,19 +116,19 @@ options:
         type: raw
       ip_addr:
         description: Fixed IP address and mask; V("") clears it. All five C(ip_*) fields are sent together when one differs.
-        type: str
+        type: raw
       ip_dns1:
         description: Fixed first DNS server; V("") clears it.
-        type: str
+        type: raw
       ip_dns2:
         description: Fixed second DNS server; V("") clears it.
-        type: str
+        type: raw
       ip_gateway:
         description: Fixed gateway; V("") clears it.
-        type: str
+        type: raw
       ip_domain:
         description: Fixed DNS search domain; V("") clears it.
-        type: str
+        type: raw
   state:
     description:
       - V(merged) creates or updates the listed phones and leaves the others alone.
@@ -145,7 +148,7 @@ options:
       - With other states it narrows the listing of active phones. A declared phone that the listing does not show is read before it
         is planned, so a phone the PBX holds in another company is converged like any other, never created again.
     type: list
-    elements: str
+    elements: raw
   empty_companies:
     description:
       - Companies of O(companies) that are meant to have no phones at all.
@@ -153,7 +156,7 @@ options:
         is listed here; then every one of its phones is deleted (within O(max_deletions), never those in O(protected)).
       - A company listed here must be one of O(companies), and no entry of O(phones) may give it as its O(phones[].company).
     type: list
-    elements: str
+    elements: raw
     default: []
     version_added: 0.2.0
   max_deletions:
@@ -165,7 +168,7 @@ options:
     description:
       - MACs that are never deleted, whatever O(state) says. Listing one for deletion fails before any write.
     type: list
-    elements: str
+    elements: raw
     default: []
   concurrency:
     description:
@@ -249,12 +252,13 @@ summary:
   sample: {created: 1, promoted: 0, updated: 2, deleted: 0, demoted: 0, unchanged: 997, failed: 0, total: 1000}
 '''
 
-from ansible.module_utils.basic import AnsibleModule, _load_params
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.validation import check_type_str
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError, client_for_module, connection_argument_spec
 from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import TypeCatalog
 from ansible_collections.ipcortex.pbx.plugins.module_utils._fleet import Fleet, FleetInputError, ansible_diffs, desired_fleet, summarize
-from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, phone_argument_spec, shape_problems
+from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, phone_argument_spec, shape_problems, single_values
 
 
 def argument_spec():
@@ -262,31 +266,37 @@ def argument_spec():
     spec.update(
         phones=dict(type='list', elements='dict', default=[], options=phone_argument_spec()),
         state=dict(type='str', choices=['merged', 'overridden', 'deleted'], default='merged'),
-        companies=dict(type='list', elements='str'),
+        # raw elements: a list or mapping given as one of them fails naming it, rather than becoming its text.
+        companies=dict(type='list', elements='raw'),
         max_deletions=dict(type='int', default=5),
-        protected=dict(type='list', elements='str', default=[]),
+        protected=dict(type='list', elements='raw', default=[]),
         concurrency=dict(type='int', default=8),
-        empty_companies=dict(type='list', elements='str', default=[]),
+        empty_companies=dict(type='list', elements='raw', default=[]),
     )
     return spec
 
 
-def raw_shape_problems():
-    """Entries whose options were given as lists or mappings, as the user wrote them.
+NAME_LISTS = ('companies', 'empty_companies', 'protected')
 
-    Ansible turns those into text before the module sees them; the parameters as given show them.
-    """
-    params = _load_params()
-    raw = params.get('phones')
+
+def shape_problems_of(params):
+    """Entries and list elements given as lists or mappings where one value is allowed."""
     problems = []
-    for index, entry in enumerate(raw if isinstance(raw, list) else []):
+    for index, entry in enumerate(params['phones']):
         problems += shape_problems(entry, 'phones[%d].' % index)
-    for option in ('companies', 'empty_companies', 'protected'):
-        values = params.get(option)
-        for index, value in enumerate(values if isinstance(values, list) else []):
+    for option in NAME_LISTS:
+        for index, value in enumerate(params[option] or []):
             if isinstance(value, (dict, list)):
                 problems.append('%s[%d]: %r is not allowed; give a single %s' % (option, index, value, 'MAC' if option == 'protected' else 'company name'))
     return problems
+
+
+def single_values_of(params):
+    """The options with each text value as text, as Ansible's str type makes them."""
+    params['phones'] = [single_values(entry) for entry in params['phones']]
+    for option in NAME_LISTS:
+        if params[option] is not None:
+            params[option] = [check_type_str(value) for value in params[option]]
 
 
 def main():
@@ -300,9 +310,10 @@ def main():
         module.fail_json(msg='concurrency must be 1 or more')
     if params['max_deletions'] < 0:
         module.fail_json(msg='max_deletions must be 0 or more')
-    problems = raw_shape_problems()
+    problems = shape_problems_of(params)
     if problems:
         module.fail_json(msg='nothing was changed: ' + '; '.join(problems), problems=problems, changed=False)
+    single_values_of(params)
 
     with client_for_module(module, pool_size=params['concurrency']) as client:
         try:

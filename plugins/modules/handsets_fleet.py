@@ -12,11 +12,13 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: handsets_fleet
-short_description: The handsets role's task - converge the fleet declared in inventory
+short_description: Internal task of the handsets role - converge the fleet declared in inventory
 version_added: 0.2.0
 description:
-  - The task of the role P(ipcortex.pbx.handsets#role); use the role, which documents the variables
-    this task reads.
+  - The task of the role P(ipcortex.pbx.handsets#role), not a module to call from playbooks; use the role, which documents the
+    variables this task reads and runs it with the right C(run_once) and C(delegate_to) for each layout.
+  - It is a module, in the action group C(ipcortex.pbx.dialplan), so that C(module_defaults) for C(group/ipcortex.pbx.dialplan) reach
+    the role.
   - Runs on the controller. Builds the declared phones from the role's variables - the list C(ipcortex_phones), the hosts of the group
     C(ipcortex_phone_group) with their C(phone_*) host vars (single-PBX layout), or the C(ipcortex_fleet_*) blocks of the PBX host it runs
     for (estate layout) - checks every entry with the rules of M(ipcortex.pbx.dialplan_phone), then converges them with

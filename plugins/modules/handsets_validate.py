@@ -12,11 +12,13 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: handsets_validate
-short_description: Check every handset declared in inventory, offline
+short_description: Internal task of the validate playbook - check every handset declared in inventory, offline
 version_added: 0.2.0
 description:
-  - The task of the playbook C(ipcortex.pbx.validate); run that playbook (C(ansible-playbook ipcortex.pbx.validate -i inventory/)) in a
-    pre-commit hook or a CI job.
+  - The task of the playbook C(ipcortex.pbx.validate), which checks the variables of the role P(ipcortex.pbx.handsets#role); run that
+    playbook (C(ansible-playbook ipcortex.pbx.validate -i inventory/)) in a pre-commit hook or a CI job rather than calling this task.
+  - It is a module in the action group C(ipcortex.pbx.dialplan) like every module of the collection; the connection options that
+    C(module_defaults) for C(group/ipcortex.pbx.dialplan) give it are ignored.
   - Runs on the controller, contacts no PBX and needs no credentials; vaulted variables are not decrypted.
   - Checks every phone declared in inventory with the code the role P(ipcortex.pbx.handsets#role)
     and M(ipcortex.pbx.dialplan_phones) use for their input - identity (C(mac) in any of its notations, C(phoneid), C(port)), values

@@ -14,10 +14,14 @@ __metaclass__ = type
 
 import json
 import subprocess
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 import yaml
 
+from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxClient
 from ansible_collections.ipcortex.pbx.plugins.modules import dialplan_phone, dialplan_phone_info, dialplan_phones
 
 from ipcortex_emulator.testing import EmulatorProcess, self_signed_certificate  # pylint: disable=import-error
@@ -55,6 +59,22 @@ def test_modules_refuse_an_unknown_certificate_and_trust_ca_path_or_validate_cer
     assert any(SAYS_SO in str(warning) for warning in insecure['warnings'])
     assert 'InsecureRequestWarning' not in run_module.last_output
     assert https_pbx.control.writes() == []
+
+
+@pytest.mark.parametrize('credentials', [{'api_key': SYSADMIN_KEY}, {'username': 'admin', 'password': 'admin-pass'}], ids=['api_key', 'login'])
+def test_an_unverified_client_is_quiet_while_it_runs_and_leaves_the_warning_filters_as_they_were(https_pbx, credentials):
+    # The inventory plugin runs in the controller's process: a filter left behind would silence the warning for everything else.
+    insecure = requests.packages.urllib3.exceptions.InsecureRequestWarning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        before = list(warnings.filters)
+        with PbxClient(https_pbx.url, validate_certs=False, pool_size=4, **credentials) as client:
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(lambda _: client.call('read', {'mac': MAC}), range(16)))
+        assert warnings.filters == before
+        assert [warning for warning in caught if issubclass(warning.category, insecure)] == []
+        requests.post(https_pbx.url + '/rest/dialplan/read/', json={}, verify=False, timeout=10)
+        assert [warning for warning in caught if issubclass(warning.category, insecure)] != []
 
 
 def test_the_inventory_plugin_refuses_trusts_and_says_so(https_pbx, tmp_path):

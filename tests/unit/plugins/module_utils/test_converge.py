@@ -16,7 +16,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.ipcortex.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, converge, desired_from_params, live_phone_types
+from ansible_collections.ipcortex.pbx.plugins.module_utils._converge import ConvergeError, TypeCatalog, converge, desired_from_params
 from ansible_collections.ipcortex.pbx.plugins.module_utils._phone import InvalidInput, desired_phone
 
 MAC = '000413aabb01'
@@ -134,7 +134,7 @@ def test_delete_is_verified_by_the_read_after_it():
     (None, None),
 ])
 def test_readtypes_shapes(types, allowed):
-    assert live_phone_types(MemoryPbx(types=types)) == allowed
+    assert TypeCatalog(MemoryPbx(types=types)).names == allowed
 
 
 def test_an_unlisted_type_is_accepted_when_the_server_lists_it():
